@@ -1,0 +1,1 @@
+"""Podium: train senior executives to lead on social media."""

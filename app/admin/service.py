@@ -1,0 +1,248 @@
+"""Managing accounts and cohorts. Used by the admin pages, the CSV import and the CLI."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, delete, select
+
+from app.admin import forms
+from app.auth.service import revoke_user_sessions, set_password
+from app.config import Settings
+from app.models import Cohort, CohortMember, Role, User, utcnow
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class UserRow:
+    user: User
+    cohorts: list[str]
+
+
+@dataclass(frozen=True)
+class UserPage:
+    rows: list[UserRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_users(session: Session, *, query: str = "", role: Role | None = None,
+               cohort_id: int | None = None, page: int = 1,
+               per_page: int = PER_PAGE) -> UserPage:
+    """One page of users matching a search, with their cohorts (two queries, no N+1)."""
+    conditions = []
+    term = query.strip().lower()
+    if term:
+        pattern = _like(term)
+        conditions.append(or_(
+            func.lower(User.email).like(pattern, escape="\\"),
+            func.lower(User.full_name).like(pattern, escape="\\"),
+            func.lower(func.coalesce(User.department, "")).like(pattern, escape="\\"),
+        ))
+    if role is not None:
+        conditions.append(User.role == role)
+    if cohort_id is not None:
+        conditions.append(col(User.id).in_(
+            select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)))
+    total = session.exec(select(func.count()).select_from(User).where(*conditions)).one()
+    page = max(1, page)
+    users = session.exec(
+        select(User).where(*conditions).order_by(func.lower(User.full_name), User.id)
+        .offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    cohorts = cohort_names_for(session, [u.id for u in users if u.id is not None])
+    return UserPage([UserRow(u, cohorts.get(u.id or 0, [])) for u in users], total, page,
+                    per_page)
+
+
+def cohort_names_for(session: Session, user_ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = defaultdict(list)
+    if not user_ids:
+        return names
+    rows = session.exec(
+        select(CohortMember.user_id, Cohort.name)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .where(col(CohortMember.user_id).in_(user_ids))
+        .order_by(Cohort.name)
+    ).all()
+    for user_id, name in rows:
+        names[user_id].append(name)
+    return names
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+@dataclass
+class UserInput:
+    """Raw account fields as typed; ``clean()`` fills ``errors`` per field."""
+
+    email: str = ""
+    full_name: str = ""
+    role: str = Role.executive.value
+    department: str = ""
+    cohorts: list[int] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def clean(self, session: Session, *, existing: User | None = None) -> None:
+        email, error = forms.clean_email(self.email)
+        if error:
+            self.errors["email"] = error
+        else:
+            other = get_user_by_email(session, email)
+            if other is not None and (existing is None or other.id != existing.id):
+                self.errors["email"] = "Another account already uses this email."
+            self.email = email
+        name, error = forms.clean_name(self.full_name)
+        self.full_name = name
+        if error:
+            self.errors["full_name"] = error
+        role, error = forms.clean_role(self.role)
+        if error:
+            self.errors["role"] = error
+        department, error = forms.clean_department(self.department)
+        self.department = department or ""
+        if error:
+            self.errors["department"] = error
+        known = {c.id for c in list_cohorts(session)}
+        if any(cid not in known for cid in self.cohorts):
+            self.errors["cohorts"] = "Choose cohorts from the list."
+
+
+def create_user(session: Session, settings: Settings, *, email: str, full_name: str,
+                role: Role, department: str | None = None, password: str | None = None,
+                cohort_ids: list[int] | None = None) -> User:
+    """Create an account (fields already validated). Raises PasswordPolicyError."""
+    user = User(email=email.lower(), full_name=full_name, role=role,
+                department=department or None)
+    session.add(user)
+    session.flush()
+    if password is not None:
+        set_password(session, settings, user=user, password=password)
+    if cohort_ids:
+        set_user_cohorts(session, user=user, cohort_ids=cohort_ids)
+    return user
+
+
+def update_user(session: Session, *, user: User, email: str, full_name: str, role: Role,
+                department: str | None, cohort_ids: list[int]) -> None:
+    role_changed = user.role != role
+    user.email, user.full_name, user.role = email.lower(), full_name, role
+    user.department = department or None
+    user.updated_at = utcnow()
+    session.add(user)
+    set_user_cohorts(session, user=user, cohort_ids=cohort_ids)
+    if role_changed:
+        # Pages already open were rendered for the old role; make the user sign in again.
+        revoke_user_sessions(session, user_id=user.id)
+    session.flush()
+
+
+def set_active(session: Session, *, user: User, active: bool) -> None:
+    user.is_active = active
+    user.updated_at = utcnow()
+    session.add(user)
+    if not active:
+        revoke_user_sessions(session, user_id=user.id)
+    session.flush()
+
+
+def count_active_admins(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User)
+                        .where(User.role == Role.admin, col(User.is_active).is_(True))).one()
+
+
+def user_cohort_ids(session: Session, user_id: int) -> list[int]:
+    return list(session.exec(select(CohortMember.cohort_id)
+                             .where(CohortMember.user_id == user_id)).all())
+
+
+def set_user_cohorts(session: Session, *, user: User, cohort_ids: list[int]) -> None:
+    wanted = set(cohort_ids)
+    current = set(user_cohort_ids(session, user.id))
+    if current - wanted:
+        session.exec(delete(CohortMember).where(
+            CohortMember.user_id == user.id, col(CohortMember.cohort_id).in_(current - wanted)))
+    for cohort_id in sorted(wanted - current):
+        session.add(CohortMember(cohort_id=cohort_id, user_id=user.id))
+    session.flush()
+
+
+def add_user_to_cohorts(session: Session, *, user: User, cohort_ids: list[int]) -> None:
+    current = set(user_cohort_ids(session, user.id))
+    set_user_cohorts(session, user=user, cohort_ids=sorted(current | set(cohort_ids)))
+
+
+# Cohorts ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CohortRow:
+    cohort: Cohort
+    members: int
+
+
+def list_cohorts(session: Session) -> list[Cohort]:
+    return list(session.exec(select(Cohort).order_by(Cohort.name)).all())
+
+
+def list_cohorts_with_counts(session: Session) -> list[CohortRow]:
+    rows = session.exec(
+        select(Cohort, func.count(col(CohortMember.user_id)))
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id, isouter=True)
+        .group_by(Cohort.id).order_by(Cohort.name)
+    ).all()
+    return [CohortRow(cohort, count) for cohort, count in rows]
+
+
+def get_cohort(session: Session, cohort_id: int) -> Cohort | None:
+    return session.get(Cohort, cohort_id)
+
+
+def get_cohort_by_name(session: Session, name: str) -> Cohort | None:
+    return session.exec(select(Cohort).where(func.lower(Cohort.name) == name.lower())).first()
+
+
+def create_cohort(session: Session, *, name: str, start_date: date | None = None) -> Cohort:
+    cohort = Cohort(name=name, start_date=start_date)
+    session.add(cohort)
+    session.flush()
+    return cohort
+
+
+def get_or_create_cohort(session: Session, *, name: str) -> tuple[Cohort, bool]:
+    existing = get_cohort_by_name(session, name)
+    if existing is not None:
+        return existing, False
+    return create_cohort(session, name=name), True
+
+
+def update_cohort(session: Session, *, cohort: Cohort, name: str,
+                  start_date: date | None) -> None:
+    cohort.name, cohort.start_date = name, start_date
+    session.add(cohort)
+    session.flush()
+
+
+def delete_cohort(session: Session, *, cohort: Cohort) -> None:
+    session.exec(delete(CohortMember).where(CohortMember.cohort_id == cohort.id))
+    session.delete(cohort)
+    session.flush()

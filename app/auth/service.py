@@ -1,0 +1,191 @@
+"""Logging in and out: credentials, server-side sessions and login throttling.
+
+Services take a database session and never commit: the request (or CLI command)
+boundary does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.models import AuthSession, LoginThrottle, User, utcnow
+from app.security.passwords import (
+    HashParams,
+    PasswordPolicyError,
+    check_policy,
+    hash_password,
+    verify_password,
+)
+from app.security.tokens import digest, new_token
+
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def hash_params(settings: Settings) -> HashParams:
+    return HashParams(settings.argon2_memory_kib, settings.argon2_time_cost,
+                      settings.argon2_parallelism)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    user: User | None = None
+    retry_after_seconds: int | None = None  # set when the account is throttled
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def authenticate(session: Session, settings: Settings, *, email: str, password: str,
+                 now: datetime | None = None) -> LoginOutcome:
+    """Check credentials with throttling. Unknown emails, wrong passwords and disabled
+    accounts all fail the same way and take the same time."""
+    now = now or utcnow()
+    key = normalise_email(email)[:254]
+    throttle = session.get(LoginThrottle, key)
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        return LoginOutcome(retry_after_seconds=_seconds_until(throttle.locked_until, now))
+
+    user = session.exec(select(User).where(User.email == key)).first()
+    ok, new_hash = verify_password(password, user.password_hash if user else None,
+                                   hash_params(settings))
+    if ok and user is not None and user.is_active:
+        if new_hash:
+            user.password_hash = new_hash
+        user.last_login_at = now
+        session.add(user)
+        if throttle:
+            session.delete(throttle)
+        session.flush()
+        return LoginOutcome(user=user)
+
+    _record_failure(session, settings, key, now)
+    return LoginOutcome()
+
+
+def _record_failure(session: Session, settings: Settings, key: str, now: datetime) -> None:
+    """Count a failure atomically (two processes failing at once both count)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.exec(insert(LoginThrottle).values(email=key, failures=0, updated_at=now)
+                 .on_conflict_do_nothing(index_elements=["email"]))
+    failures = session.exec(
+        update(LoginThrottle).where(LoginThrottle.email == key)
+        .values(failures=LoginThrottle.failures + 1, updated_at=now)
+        .returning(LoginThrottle.failures)
+    ).scalar_one()
+    over = failures - settings.login_max_failures
+    if over >= 0:
+        delay = min(settings.login_lockout_base_seconds * (2**min(over, 20)),
+                    settings.login_lockout_max_seconds)
+        session.exec(update(LoginThrottle).where(LoginThrottle.email == key)
+                     .values(locked_until=now + timedelta(seconds=delay)))
+    session.expire_all()
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, int((moment - now).total_seconds() + 0.999))
+
+
+def start_session(session: Session, settings: Settings, *, user: User,
+                  user_agent: str | None = None, now: datetime | None = None) -> str:
+    """Create a login session and return the token for the cookie (never stored)."""
+    now = now or utcnow()
+    token = new_token()
+    session.add(AuthSession(
+        id=digest(token),
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=settings.session_absolute_hours),
+        user_agent=(user_agent or "")[:300] or None,
+    ))
+    session.flush()
+    return token
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    user: User
+    session_id: str
+    needs_touch: bool
+
+
+def resolve_session(session: Session, settings: Settings, *, token: str | None,
+                    now: datetime | None = None) -> ActiveSession | None:
+    """The user behind a session cookie, if the session is still valid."""
+    if not token or len(token) > 200:
+        return None
+    now = now or utcnow()
+    row = session.exec(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.id == digest(token))
+    ).first()
+    if row is None:
+        return None
+    auth, user = row
+    idle_limit = auth.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    if not user.is_active or auth.expires_at <= now or idle_limit <= now:
+        return None
+    return ActiveSession(user=user, session_id=auth.id,
+                         needs_touch=now - auth.last_seen_at >= TOUCH_INTERVAL)
+
+
+def touch_session(session: Session, *, session_id: str, now: datetime | None = None) -> None:
+    session.exec(update(AuthSession).where(AuthSession.id == session_id)
+                 .values(last_seen_at=now or utcnow()))
+
+
+def end_session(session: Session, *, token: str | None) -> None:
+    if token:
+        session.exec(delete(AuthSession).where(AuthSession.id == digest(token)))
+
+
+def revoke_user_sessions(session: Session, *, user_id: int) -> None:
+    """End every session of a user at once, in every app process."""
+    session.exec(delete(AuthSession).where(AuthSession.user_id == user_id))
+
+
+def purge_expired_sessions(session: Session, *, now: datetime | None = None) -> int:
+    result = session.exec(delete(AuthSession).where(AuthSession.expires_at <= (now or utcnow())))
+    return result.rowcount or 0
+
+
+def set_password(session: Session, settings: Settings, *, user: User, password: str) -> None:
+    """Set a new password and end every session of the user. Raises PasswordPolicyError."""
+    user.password_hash = hash_password(password, hash_params(settings))
+    user.password_changed_at = user.updated_at = utcnow()
+    session.add(user)
+    revoke_user_sessions(session, user_id=user.id)
+    session.flush()
+
+
+def change_own_password(session: Session, settings: Settings, *, user: User,
+                        current_password: str, new_password: str,
+                        confirm_password: str) -> dict[str, str]:
+    """Change one's own password; returns field errors (empty when done)."""
+    errors: dict[str, str] = {}
+    ok, _ = verify_password(current_password, user.password_hash, hash_params(settings))
+    if not ok:
+        errors["current_password"] = "This is not your current password."
+    try:
+        check_policy(new_password)
+    except PasswordPolicyError as exc:
+        errors["new_password"] = str(exc)
+    if new_password != confirm_password:
+        errors["confirm_password"] = "The two new passwords differ."
+    if not errors:
+        set_password(session, settings, user=user, password=new_password)
+    return errors

@@ -1,0 +1,99 @@
+"""Engine and transactions.
+
+SQLite is the embedded default and PostgreSQL the production database; both go through
+the same code. For SQLite every connection gets foreign keys, WAL, ``synchronous=NORMAL``
+and a busy timeout, and write transactions start with ``BEGIN IMMEDIATE`` while holding a
+per-process lock: one writer at a time per process, waiting (not failing) for writers in
+other processes. Reads stay concurrent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_BEGIN_OPTION = "podium_begin"
+
+
+class Database:
+    """Owns the engine of one database and hands out transactions."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self._write_lock = threading.Lock()
+        if self.is_sqlite:
+            _ensure_sqlite_dir(url)
+            self.engine = create_engine(
+                url,
+                echo=echo,
+                connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                pool_size=8,
+                max_overflow=8,
+            )
+            _install_sqlite_hooks(self.engine)
+        else:
+            self.engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10,
+                                        max_overflow=10)
+        self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A transaction that commits when the block ends and rolls back on error.
+
+        ``write=True`` marks a transaction that will write: on SQLite it takes the write
+        lock up front so it can never fail half-way with "database is locked".
+        """
+        if write and self.is_sqlite:
+            with self._write_lock, self._session(self._write_engine) as session:
+                yield session
+        else:
+            with self._session(self.engine) as session:
+                yield session
+
+    @contextmanager
+    def _session(self, bind: Engine) -> Iterator[Session]:
+        session = Session(bind=bind, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")

@@ -1,0 +1,130 @@
+"""Dependencies every route uses: the database session, the current user, and the access
+rule each route must declare (public, any signed-in user, or a set of roles).
+
+Every route carries exactly one access rule; ``tests/test_access.py`` walks the app's
+routes and fails for a route that has none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlmodel import Session
+
+from app.auth import service as auth_service
+from app.config import Settings
+from app.db import Database
+from app.models import Role, User
+from app.security.tokens import csrf_token_valid
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ACCESS_ATTR = "__podium_access__"
+
+
+class NotAuthenticated(Exception):
+    """No valid session: the error handler sends the browser to the login page."""
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent."""
+    with get_database(request).session(write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def current_user_optional(request: Request, session: SessionDep,
+                          settings: SettingsDep) -> User | None:
+    token = request.state.session_token
+    active = auth_service.resolve_session(session, settings, token=token)
+    if active is None:
+        request.state.user = None
+        return None
+    if active.needs_touch:
+        with get_database(request).session(write=True) as write_session:
+            auth_service.touch_session(write_session, session_id=active.session_id)
+    request.state.user = active.user
+    return active.user
+
+
+OptionalUser = Annotated[User | None, Depends(current_user_optional)]
+
+
+async def verify_csrf(request: Request) -> None:
+    """Every unsafe request carries the token bound to this browser's session cookie, in
+    the ``X-CSRF-Token`` header (HTMX) or the ``csrf_token`` form field."""
+    if request.method in SAFE_METHODS:
+        return
+    token = request.headers.get("X-CSRF-Token")
+    if not token:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get("csrf_token")
+            token = value if isinstance(value, str) else None
+    secret = request.app.state.settings.secret
+    if not csrf_token_valid(secret, request.state.csrf_cookie_value, token):
+        raise HTTPException(
+            status_code=403,
+            detail="This form has expired or did not come from Podium. "
+                   "Reload the page and try again.",
+        )
+
+
+def _mark(dependency: Callable[..., object], access: str | frozenset[Role]) -> None:
+    setattr(dependency, ACCESS_ATTR, access)
+
+
+def public() -> None:
+    """Access rule: anyone, signed in or not."""
+
+
+_mark(public, "public")
+
+
+def require_user(user: OptionalUser) -> User:
+    """Access rule: any signed-in user."""
+    if user is None:
+        raise NotAuthenticated
+    return user
+
+
+_mark(require_user, "authenticated")
+
+
+def require_role(*roles: Role) -> Callable[[User], User]:
+    allowed = frozenset(roles)
+
+    def dependency(user: Annotated[User, Depends(require_user)]) -> User:
+        if user.role not in allowed:
+            raise HTTPException(status_code=403, detail="Your role does not give access to this page.")
+        return user
+
+    dependency.__name__ = "require_" + "_or_".join(sorted(r.value for r in allowed))
+    _mark(dependency, allowed)
+    return dependency
+
+
+require_admin = require_role(Role.admin)
+require_trainer = require_role(Role.trainer, Role.admin)
+require_hr = require_role(Role.hr, Role.admin)
+require_executive = require_role(Role.executive)
+
+Public = Depends(public)
+CurrentUser = Annotated[User, Depends(require_user)]
+AdminUser = Annotated[User, Depends(require_admin)]
+TrainerUser = Annotated[User, Depends(require_trainer)]
+HRUser = Annotated[User, Depends(require_hr)]

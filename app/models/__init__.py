@@ -1,0 +1,17 @@
+"""All tables, imported here so Alembic and the app see one complete metadata."""
+
+from app.models.auth import AuthSession, LoginThrottle
+from app.models.base import NAMING_CONVENTION, UTCDateTime, utcnow
+from app.models.user import Cohort, CohortMember, Role, User
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "AuthSession",
+    "Cohort",
+    "CohortMember",
+    "LoginThrottle",
+    "Role",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

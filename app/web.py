@@ -1,0 +1,78 @@
+"""Rendering and responses shared by every feature: one template per page, HTMX
+fragments as named blocks of that template, HTMX-aware redirects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from app.security.tokens import csrf_token_for
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+# Fixed messages shown after a redirect (?notice=key): no user text travels in URLs.
+NOTICES: dict[str, str] = {
+    "logged-out": "You have signed out.",
+    "user-created": "The account was created.",
+    "user-saved": "The changes were saved.",
+    "user-disabled": "The account was disabled and its sessions ended.",
+    "user-enabled": "The account was enabled.",
+    "password-reset": "The password was changed and the user's sessions ended.",
+    "cohort-created": "The cohort was created.",
+    "cohort-saved": "The cohort was saved.",
+    "cohort-deleted": "The cohort was deleted.",
+}
+
+
+def _context(request: Request) -> dict[str, Any]:
+    state = request.state
+    settings = request.app.state.settings
+    cookie_value = getattr(state, "csrf_cookie_value", None) or ""
+    notice_key = request.query_params.get("notice")
+    return {
+        "current_user": getattr(state, "user", None),
+        "csrf_token": csrf_token_for(settings.secret, cookie_value) if cookie_value else "",
+        "notice": NOTICES.get(notice_key or ""),
+        "is_development": settings.is_development,
+    }
+
+
+templates = Jinja2Blocks(directory=str(TEMPLATES_DIR), context_processors=[_context])
+templates.env.globals["static_version"] = "1"
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
+           block: str | None = None, status_code: int = 200) -> HTMLResponse:
+    """Render a page, or one named block of it (for HTMX requests asking for a fragment)."""
+    kwargs: dict[str, Any] = {"status_code": status_code}
+    if block is not None:
+        kwargs["block_name"] = block
+    return templates.TemplateResponse(request, name, context or {}, **kwargs)
+
+
+def redirect(request: Request, url: str, *, notice: str | None = None) -> Response:
+    """303 after a form post; for HTMX requests, an HX-Redirect the browser follows."""
+    if notice:
+        url = f"{url}{'&' if '?' in url else '?'}notice={notice}"
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(url: str | None, default: str = "/") -> str:
+    """Only same-site paths are followed after login (no open redirects)."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return default
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return default
+    return url
