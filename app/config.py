@@ -85,3 +85,10 @@ class Settings(BaseSettings):
 
 def get_settings() -> Settings:
     return Settings()
+
+
+def database_url_from_env() -> str:
+    """The database URL alone, without the secret guard (migrations need no secret)."""
+    import os
+
+    return os.environ.get("PODIUM_DATABASE_URL") or Settings.model_fields["database_url"].default

@@ -1,0 +1,174 @@
+"""The ``podium`` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.config import Settings, database_url_from_env
+
+cli = typer.Typer(help="Podium: executive social-media enablement.", no_args_is_help=True,
+                  add_completion=False)
+db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_cli = typer.Typer(help="Accounts.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(users_cli, name="users")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:
+        typer.secho(f"Configuration error: {exc}", err=True, fg="red")
+        raise typer.Exit(2) from exc
+
+
+def _database(settings: Settings):  # type: ignore[no-untyped-def]
+    from app.db import Database
+
+    return Database(settings.database_url)
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Create or migrate the database schema."""
+    from app.migrate import upgrade
+
+    upgrade(database_url_from_env(), revision)
+    typer.echo(f"Database is at revision {revision}.")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Step the schema back to REVISION (use 'base' for an empty database)."""
+    from app.migrate import downgrade
+
+    downgrade(database_url_from_env(), revision)
+    typer.echo(f"Database is at revision {revision}.")
+
+
+def _read_password(confirm: bool = True) -> str:
+    if sys.stdin.isatty():
+        return typer.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="Email address (the login).")],
+    role: Annotated[str, typer.Option(help="executive, trainer, hr or admin.")],
+    full_name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
+    department: Annotated[str, typer.Option(help="Department.")] = "",
+) -> None:
+    """Create an account. The password is read from a prompt, or from stdin when piped."""
+    from app.admin import forms, service
+    from app.security.passwords import PasswordPolicyError, check_policy
+
+    settings = _settings()
+    problems = []
+    clean_email, error = forms.clean_email(email)
+    if error:
+        problems.append(f"--email: {error}")
+    clean_role, error = forms.clean_role(role)
+    if error:
+        problems.append(f"--role: {error}")
+    name, error = forms.clean_name(full_name or email.split("@")[0])
+    if error:
+        problems.append(f"--name: {error}")
+    dept, error = forms.clean_department(department)
+    if error:
+        problems.append(f"--department: {error}")
+    if problems:
+        for p in problems:
+            typer.secho(p, err=True, fg="red")
+        raise typer.Exit(1)
+    password = _read_password()
+    try:
+        check_policy(password)
+    except PasswordPolicyError as exc:
+        typer.secho(f"Password: {exc}", err=True, fg="red")
+        raise typer.Exit(1) from exc
+    database = _database(settings)
+    with database.session(write=True) as session:
+        if service.get_user_by_email(session, clean_email) is not None:
+            typer.secho(f"--email: an account with {clean_email} already exists.", err=True,
+                        fg="red")
+            raise typer.Exit(1)
+        assert clean_role is not None
+        user = service.create_user(session, settings, email=clean_email, full_name=name,
+                                   role=clean_role, department=dept, password=password)
+        typer.echo(f"Created {user.email} ({user.role.value}).")
+
+
+@users_cli.command("import")
+def users_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    valid_only: Annotated[bool, typer.Option(
+        "--valid-only", help="Import the valid rows even when some rows are rejected.")] = False,
+) -> None:
+    """Import or update accounts from a CSV file (email, full name, role, department, cohort)."""
+    from app.admin import importer
+
+    settings = _settings()
+    text, error = importer.decode_upload(file.read_bytes(), limit=settings.max_csv_bytes)
+    if error:
+        typer.secho(f"{file}: {error}", err=True, fg="red")
+        raise typer.Exit(1)
+    database = _database(settings)
+    with database.session(write=True) as session:
+        plan = importer.plan_import(session, text)
+        for message in plan.file_errors:
+            typer.secho(f"{file}: {message}", err=True, fg="red")
+        for row in plan.rows:
+            detail = "; ".join(row.reasons or row.changes)
+            line = f"{file}:{row.line}: {row.action.value} {row.email}" + (f" ({detail})" if detail else "")
+            typer.secho(line, err=row.action == "reject",
+                        fg="red" if row.action == "reject" else None)
+        if plan.file_errors or (plan.rejected and not valid_only):
+            typer.secho("Nothing was imported." + (" Fix the rows above, or use --valid-only."
+                                                  if plan.rejected else ""), err=True, fg="red")
+            raise typer.Exit(1)
+        done = importer.apply_import(session, settings, plan, valid_only=valid_only)
+    typer.echo(f"Imported {done} row(s): {plan.count('create')} created, "
+               f"{plan.count('update')} updated, {plan.count('unchanged')} unchanged, "
+               f"{plan.rejected} rejected.")
+
+
+@cli.command("demo")
+def demo() -> None:
+    """Load demo accounts and content (idempotent; development only)."""
+    from app.demo import DEMO_PASSWORD, load_demo
+
+    settings = _settings()
+    if not settings.is_development:
+        typer.secho("Demo accounts have a published password: run this only with "
+                    "PODIUM_ENV=development.", err=True, fg="red")
+        raise typer.Exit(1)
+    database = _database(settings)
+    with database.session(write=True) as session:
+        results = load_demo(session, settings)
+    typer.echo("Demo logins (password for all: " + DEMO_PASSWORD + "):")
+    for account, created in results:
+        typer.echo(f"  {account.role.label:<10} {account.email}{'' if created else '  (already there)'}")
+
+
+@cli.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes.")] = False,
+) -> None:
+    """Serve the app with uvicorn."""
+    import uvicorn
+
+    _settings()  # fail fast on insecure configuration
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
+                reload=reload, proxy_headers=True, server_header=False)
+
+
+def main() -> None:
+    cli()

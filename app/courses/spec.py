@@ -1,0 +1,61 @@
+"""The course package as data: what a folder under ``courses/`` means, independent of the
+database. ``package.py`` reads and writes folders; ``service.py`` loads specs into the
+database and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+COMPLETION_RULES = ("all-required",)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a package, at a file (relative to the package folder) and line."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class PackageError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class LessonSpec:
+    slug: str
+    title: str
+    minutes: int
+    body: str  # Markdown, without front matter; links to other lessons stay as relative .md paths
+    required: bool = True
+    kind: str = "reading"  # later: "quiz", "exercise"
+
+
+@dataclass
+class ModuleSpec:
+    slug: str
+    title: str
+    summary: str
+    lessons: list[LessonSpec] = field(default_factory=list)
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    title: str
+    summary: str
+    audience: str
+    estimated_hours: float
+    completion: str = "all-required"
+    sequential: bool = False
+    modules: list[ModuleSpec] = field(default_factory=list)
+
+    def lesson_module(self) -> dict[str, str]:
+        """lesson slug -> module slug"""
+        return {lesson.slug: module.slug for module in self.modules for lesson in module.lessons}
