@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import Session
 
 from app.config import Settings, database_url_from_env
 
@@ -26,10 +29,17 @@ def _settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
-def _database(settings: Settings):  # type: ignore[no-untyped-def]
+@contextmanager
+def _transaction(settings: Settings) -> Iterator[Session]:
+    """One write transaction on a database opened (and closed) for this command."""
     from app.db import Database
 
-    return Database(settings.database_url)
+    database = Database(settings.database_url)
+    try:
+        with database.session(write=True) as session:
+            yield session
+    finally:
+        database.dispose()
 
 
 @db_cli.command("upgrade")
@@ -91,8 +101,7 @@ def users_create(
     except PasswordPolicyError as exc:
         typer.secho(f"Password: {exc}", err=True, fg="red")
         raise typer.Exit(1) from exc
-    database = _database(settings)
-    with database.session(write=True) as session:
+    with _transaction(settings) as session:
         if service.get_user_by_email(session, clean_email) is not None:
             typer.secho(f"--email: an account with {clean_email} already exists.", err=True,
                         fg="red")
@@ -117,14 +126,15 @@ def users_import(
     if error:
         typer.secho(f"{file}: {error}", err=True, fg="red")
         raise typer.Exit(1)
-    database = _database(settings)
-    with database.session(write=True) as session:
+    with _transaction(settings) as session:
         plan = importer.plan_import(session, text)
         for message in plan.file_errors:
             typer.secho(f"{file}: {message}", err=True, fg="red")
         for row in plan.rows:
             detail = "; ".join(row.reasons or row.changes)
-            line = f"{file}:{row.line}: {row.action.value} {row.email}" + (f" ({detail})" if detail else "")
+            line = f"{file}:{row.line}: {row.action.value} {row.email}"
+            if detail:
+                line += f" ({detail})"
             typer.secho(line, err=row.action == "reject",
                         fg="red" if row.action == "reject" else None)
         if plan.file_errors or (plan.rejected and not valid_only):
@@ -147,12 +157,12 @@ def demo() -> None:
         typer.secho("Demo accounts have a published password: run this only with "
                     "PODIUM_ENV=development.", err=True, fg="red")
         raise typer.Exit(1)
-    database = _database(settings)
-    with database.session(write=True) as session:
+    with _transaction(settings) as session:
         results = load_demo(session, settings)
     typer.echo("Demo logins (password for all: " + DEMO_PASSWORD + "):")
     for account, created in results:
-        typer.echo(f"  {account.role.label:<10} {account.email}{'' if created else '  (already there)'}")
+        note = "" if created else "  (already there)"
+        typer.echo(f"  {account.role.label:<10} {account.email}{note}")
 
 
 @cli.command("serve")

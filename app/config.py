@@ -19,10 +19,6 @@ PLACEHOLDER_SECRETS = frozenset(
 MIN_SECRET_LENGTH = 32
 
 
-class InsecureSettingsError(ValueError):
-    """Raised when production settings would run with a guessable secret."""
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PODIUM_", env_file=None, extra="ignore")
 
@@ -56,7 +52,7 @@ class Settings(BaseSettings):
             return self
         value = self.secret_key.get_secret_value() if self.secret_key else ""
         if value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH:
-            raise InsecureSettingsError(
+            raise ValueError(
                 "PODIUM_SECRET_KEY is missing or a placeholder. Set it to a random value of at "
                 f"least {MIN_SECRET_LENGTH} characters (for example: python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'), or set PODIUM_ENV=development for local use."

@@ -13,7 +13,7 @@ from app.auth.service import set_password
 from app.config import Settings
 from app.models import Role
 
-DEMO_PASSWORD = "podium-demo-2026"  # development only: `podium demo` refuses production
+DEMO_PASSWORD = "podium-demo-2026"  # noqa: S105 (published on purpose; `podium demo` is dev-only)
 
 
 @dataclass(frozen=True)

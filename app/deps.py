@@ -110,7 +110,8 @@ def require_role(*roles: Role) -> Callable[[User], User]:
 
     def dependency(user: Annotated[User, Depends(require_user)]) -> User:
         if user.role not in allowed:
-            raise HTTPException(status_code=403, detail="Your role does not give access to this page.")
+            raise HTTPException(status_code=403,
+                                detail="Your role does not give access to this page.")
         return user
 
     dependency.__name__ = "require_" + "_or_".join(sorted(r.value for r in allowed))

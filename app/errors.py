@@ -34,9 +34,8 @@ DEFAULT_DETAILS = {
 
 
 def _identify(request: Request) -> None:
-    """Error pages raised before any dependency ran still show who is signed in."""
-    if hasattr(request.state, "user"):
-        return
+    """Error pages show who is signed in. The request's own transaction has ended (and was
+    rolled back on error, expiring its objects), so the user is looked up afresh."""
     request.state.user = None
     token = getattr(request.state, "session_token", None)
     if token:

@@ -53,7 +53,8 @@ def users(
         "page": result, "q": q, "role": role_filter.value if role_filter else "",
         "cohort": cohort_id, "roles": list(Role), "cohorts": service.list_cohorts(session),
     }
-    block = "results" if is_htmx(request) and request.headers.get("HX-Target") == "results" else None
+    wants_results = is_htmx(request) and request.headers.get("HX-Target") == "results"
+    block = "results" if wants_results else None
     return render(request, "admin/users.html", context, block=block)
 
 

@@ -116,7 +116,7 @@ class UserInput:
         self.full_name = name
         if error:
             self.errors["full_name"] = error
-        role, error = forms.clean_role(self.role)
+        _, error = forms.clean_role(self.role)
         if error:
             self.errors["role"] = error
         department, error = forms.clean_department(self.department)

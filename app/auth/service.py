@@ -179,13 +179,13 @@ def change_own_password(session: Session, settings: Settings, *, user: User,
     errors: dict[str, str] = {}
     ok, _ = verify_password(current_password, user.password_hash, hash_params(settings))
     if not ok:
-        errors["current_password"] = "This is not your current password."
+        errors["current_password"] = "This is not your current password."  # noqa: S105
     try:
         check_policy(new_password)
     except PasswordPolicyError as exc:
         errors["new_password"] = str(exc)
     if new_password != confirm_password:
-        errors["confirm_password"] = "The two new passwords differ."
+        errors["confirm_password"] = "The two new passwords differ."  # noqa: S105
     if not errors:
         set_password(session, settings, user=user, password=new_password)
     return errors

@@ -51,7 +51,8 @@ def hash_password(password: str, params: HashParams) -> str:
     return _context(params).hash(password)
 
 
-def verify_password(password: str, stored_hash: str | None, params: HashParams) -> tuple[bool, str | None]:
+def verify_password(password: str, stored_hash: str | None,
+                    params: HashParams) -> tuple[bool, str | None]:
     """Check a password. Returns (ok, new_hash): new_hash is set when the stored hash used
     older parameters and should be replaced. A missing hash still costs one full verify,
     so unknown accounts answer in the same time as known ones."""

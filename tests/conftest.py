@@ -1,0 +1,159 @@
+"""Shared fixtures: one migrated database per test session (PostgreSQL or SQLite), emptied
+after every test; the app with CSRF and every check on; helpers to sign in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from app import migrate
+from app.admin import service as admin_service
+from app.auth.service import set_password
+from app.config import Settings
+from app.db import Database
+from app.main import create_app
+from app.models import Role, User
+from tests.dbutil import throwaway_database
+
+TEST_SECRET = "test-secret-for-podium-only-0123456789abcdef"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    with throwaway_database() as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+def _empty_all_tables(db: Database) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            for name in tables:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            joined = ", ".join(f'"{n}"' for n in tables)
+            conn.execute(text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "database" in request.fixturenames:
+        _empty_all_tables(request.getfixturevalue("database"))
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "env": "production",
+        "secret_key": TEST_SECRET,
+        "database_url": database_url,
+        # Cheap hashing keeps the suite fast; the production defaults are tested separately.
+        "argon2_memory_kib": 1024,
+        "argon2_time_cost": 1,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database) -> FastAPI:
+    return create_app(settings, database)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as c:
+        yield c
+
+
+@pytest.fixture
+def new_client(app: FastAPI) -> Iterator[Callable[[], TestClient]]:
+    """Extra independent browsers (separate cookie jars)."""
+    clients: list[TestClient] = []
+
+    def factory() -> TestClient:
+        c = TestClient(app, base_url="https://testserver", follow_redirects=False)
+        clients.append(c)
+        return c
+
+    yield factory
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def make_user(database: Database, settings: Settings) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def factory(role: Role = Role.executive, *, email: str | None = None,
+                full_name: str | None = None, password: str | None = PASSWORD,
+                department: str | None = "Board", active: bool = True) -> User:
+        n = next(counter)
+        with database.session(write=True) as session:
+            user = admin_service.create_user(
+                session, settings, email=email or f"{role.value}{n}@example.com",
+                full_name=full_name or f"{role.label} Person {n}", role=role,
+                department=department)
+            if password is not None:
+                set_password(session, settings, user=user, password=password)
+            user.is_active = active
+            session.add(user)
+        return user
+
+    return factory
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(client: TestClient, path: str = "/login") -> str:
+    response = client.get(path)
+    match = CSRF_RE.search(response.text)
+    assert match, f"no CSRF token on {path} ({response.status_code})"
+    return match.group(1)
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    token = csrf_from(client, "/login")
+    response = client.post("/login", data={"email": email, "password": password,
+                                           "csrf_token": token, "next": "/"})
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/"
+
+
+@pytest.fixture
+def login_as(client: TestClient, make_user: Callable[..., User]) -> Callable[[Role], User]:
+    def do(role: Role) -> User:
+        user = make_user(role)
+        login(client, user.email)
+        return user
+
+    return do
+
+
+def form_post(client: TestClient, path: str, data: dict[str, object] | None = None, *,
+              page: str | None = None, files: dict | None = None):  # type: ignore[no-untyped-def]
+    """POST a form the way a browser does: with the CSRF token from the page it is on."""
+    token = csrf_from(client, page or "/account")
+    payload = {"csrf_token": token, **(data or {})}
+    return client.post(path, data=payload, files=files)

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from app.admin import service
+from app.cli import cli
+from app.models import Role, User
+from tests.conftest import TEST_SECRET
+
+runner = CliRunner()
+
+
+def _env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {"PODIUM_DATABASE_URL": database_url, "PODIUM_SECRET_KEY": TEST_SECRET,
+           "PODIUM_ENV": "production", "PODIUM_ARGON2_MEMORY_KIB": "1024",
+           "PODIUM_ARGON2_TIME_COST": "1"}
+    env.update(extra)
+    return env
+
+
+def test_users_create_reads_password_from_stdin(database, database_url, settings):
+    result = runner.invoke(cli, ["users", "create", "--email", "Boss@Acme.example", "--role",
+                                 "admin", "--name", "The Boss"],
+                           input="a fine password\n", env=_env(database_url))
+    assert result.exit_code == 0, result.output
+    assert "Created boss@acme.example (admin)." in result.output
+    with database.session(write=True) as s:
+        from app.auth.service import authenticate
+
+        assert authenticate(s, settings, email="boss@acme.example", password="a fine password").ok
+
+
+def test_users_create_rejects_bad_input_without_creating(database, database_url):
+    result = runner.invoke(cli, ["users", "create", "--email", "nope", "--role", "king"],
+                           input="a fine password\n", env=_env(database_url))
+    assert result.exit_code == 1
+    assert "--email: Not a valid email address" in result.output
+    assert "--role: Unknown role 'king'" in result.output
+    short = runner.invoke(cli, ["users", "create", "--email", "a@b.example", "--role", "hr"],
+                          input="short\n", env=_env(database_url))
+    assert short.exit_code == 1 and "Password: Use at least 8 characters." in short.output
+    with database.session() as s:
+        assert s.exec(select(User)).all() == []
+
+
+def test_users_import_reports_rows_and_needs_valid_only_for_partial(database, database_url,
+                                                                    tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("email,full name,role,department,cohort\n"
+                    "a@acme.example,Ann A,executive,Board,Q1\n"
+                    "bad,Bad Row,executive,,\n")
+    refused = runner.invoke(cli, ["users", "import", str(path)], env=_env(database_url))
+    assert refused.exit_code == 1
+    assert f"{path}:3: reject bad" in refused.output
+    assert "Nothing was imported." in refused.output
+    with database.session() as s:
+        assert s.exec(select(User)).all() == []
+    done = runner.invoke(cli, ["users", "import", str(path), "--valid-only"],
+                         env=_env(database_url))
+    assert done.exit_code == 0, done.output
+    assert "Imported 1 row(s): 1 created, 0 updated, 0 unchanged, 1 rejected." in done.output
+    with database.session() as s:
+        user = service.get_user_by_email(s, "a@acme.example")
+        assert service.cohort_names_for(s, [user.id])[user.id] == ["Q1"]
+
+
+def test_demo_is_idempotent_and_development_only(database, database_url):
+    refused = runner.invoke(cli, ["demo"], env=_env(database_url))
+    assert refused.exit_code == 1 and "PODIUM_ENV=development" in refused.output
+    dev = _env(database_url, PODIUM_ENV="development")
+    first = runner.invoke(cli, ["demo"], env=dev)
+    assert first.exit_code == 0, first.output
+    for role in Role:
+        assert f"{role.value}@demo.podium.example" in first.output
+    second = runner.invoke(cli, ["demo"], env=dev)
+    assert second.exit_code == 0 and "(already there)" in second.output
+    with database.session() as s:
+        assert len(s.exec(select(User)).all()) == 4
+
+
+def test_serve_refuses_an_insecure_secret(database_url):
+    result = runner.invoke(cli, ["serve"], env=_env(database_url, PODIUM_SECRET_KEY="changeme"))
+    assert result.exit_code == 2
+    assert "PODIUM_SECRET_KEY is missing or a placeholder" in result.output

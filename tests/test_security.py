@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+
+from app.config import Settings
+from app.main import create_app
+from tests.conftest import TEST_SECRET, make_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+HTMX = ROOT / "static" / "vendor" / "htmx-2.0.11" / "htmx.min.js"
+HTMX_SHA256 = "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
+
+
+@pytest.mark.parametrize("secret", [None, "", "changeme", "secret", "short-but-random"])
+def test_production_refuses_missing_or_placeholder_secret(secret):
+    with pytest.raises(ValidationError, match="PODIUM_SECRET_KEY is missing"):
+        Settings(env="production", secret_key=secret)
+
+
+def test_production_accepts_a_real_secret_and_development_needs_none():
+    assert Settings(env="production", secret_key=TEST_SECRET).secure_cookies is True
+    dev = Settings(env="development")
+    assert dev.secure_cookies is False
+
+
+def test_production_reads_the_guard_from_the_environment(monkeypatch):
+    monkeypatch.delenv("PODIUM_SECRET_KEY", raising=False)
+    monkeypatch.setenv("PODIUM_ENV", "production")
+    with pytest.raises(ValidationError, match="PODIUM_SECRET_KEY is missing"):
+        Settings()
+
+
+def test_security_headers_on_pages_errors_and_static(client):
+    for path in ("/login", "/does-not-exist", "/static/css/podium.css"):
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_scripts(client, login_as):
+    from app.models import Role
+
+    login_as(Role.admin)
+    for path in ("/", "/admin/users", "/admin/users/new", "/admin/users/import",
+                 "/admin/cohorts", "/account"):
+        page = client.get(path).text
+        assert "<script>" not in page and " on" + "click=" not in page
+        for tag in page.split("<script")[1:]:
+            assert 'src="/static/' in tag.split(">")[0], path
+
+
+def test_no_api_docs_in_production(client):
+    assert client.get("/docs").status_code == 404
+    assert client.get("/openapi.json").status_code == 404
+
+
+def test_api_docs_in_development(database_url, database):
+    app = create_app(make_settings(database_url, env="development"), database)
+    with TestClient(app) as c:
+        assert c.get("/docs").status_code == 200
+
+
+def test_vendored_htmx_is_the_pinned_release():
+    assert hashlib.sha256(HTMX.read_bytes()).hexdigest() == HTMX_SHA256
+    assert (HTMX.parent / "LICENSE").exists()
+    assert client_script_tag() in (ROOT / "app" / "templates" / "base.html").read_text()
+
+
+def client_script_tag() -> str:
+    return '<script src="/static/vendor/htmx-2.0.11/htmx.min.js" defer></script>'
+
+
+def test_htmx_config_disables_eval_and_inline_styles():
+    base = (ROOT / "app" / "templates" / "base.html").read_text()
+    config = base.split('name="htmx-config" content=\'')[1].split("'")[0]
+    assert json.loads(config) == {"includeIndicatorStyles": False, "allowEval": False,
+                                  "allowScriptTags": False, "historyCacheSize": 0}
