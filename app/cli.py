@@ -18,7 +18,9 @@ cli = typer.Typer(help="Podium: executive social-media enablement.", no_args_is_
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_cli = typer.Typer(help="Accounts.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+courses_cli = typer.Typer(help="Course packages.", no_args_is_help=True)
 cli.add_typer(users_cli, name="users")
+cli.add_typer(courses_cli, name="courses")
 
 
 def _settings() -> Settings:
@@ -147,6 +149,55 @@ def users_import(
                f"{plan.rejected} rejected.")
 
 
+def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]
+    from app.courses.package import PackageError, load_package
+
+    try:
+        return load_package(path)
+    except PackageError as exc:
+        for problem in exc.problems:
+            typer.secho(str(problem), err=True, fg="red")
+        typer.secho(f"{len(exc.problems)} problem(s) found; nothing was changed.", err=True,
+                    fg="red")
+        raise typer.Exit(1) from exc
+
+
+@courses_cli.command("check")
+def courses_check(path: Annotated[Path, typer.Argument(help="A course folder.")]) -> None:
+    """Validate a course package and report every problem as file:line: message."""
+    spec = _load_or_exit(path)
+    lessons = sum(len(m.lessons) for m in spec.modules)
+    typer.echo(f"{path}: OK ({len(spec.modules)} modules, {lessons} lessons).")
+
+
+@courses_cli.command("import")
+def courses_import(path: Annotated[Path, typer.Argument(help="A course folder.")]) -> None:
+    """Load or update a course from its package, in one transaction."""
+    from app.courses.service import import_course
+
+    spec = _load_or_exit(path)
+    with _transaction(_settings()) as session:
+        report = import_course(session, spec)
+    typer.echo(report.summary())
+
+
+@courses_cli.command("export")
+def courses_export(
+    slug: Annotated[str, typer.Argument(help="The course slug.")],
+    directory: Annotated[Path, typer.Argument(help="Where to write the package folder.")],
+) -> None:
+    """Write a course back as a package folder DIRECTORY/SLUG."""
+    from app.courses.service import export_course, get_course
+
+    with _transaction(_settings()) as session:
+        course = get_course(session, slug)
+        if course is None:
+            typer.secho(f"No course with the slug '{slug}'.", err=True, fg="red")
+            raise typer.Exit(1)
+        folder = export_course(session, course, directory)
+    typer.echo(f"Wrote {folder}.")
+
+
 @cli.command("demo")
 def demo() -> None:
     """Load demo accounts and content (idempotent; development only)."""
@@ -158,7 +209,9 @@ def demo() -> None:
                     "PODIUM_ENV=development.", err=True, fg="red")
         raise typer.Exit(1)
     with _transaction(settings) as session:
-        results = load_demo(session, settings)
+        results, reports = load_demo(session, settings)
+    for report in reports:
+        typer.echo(report.summary())
     typer.echo("Demo logins (password for all: " + DEMO_PASSWORD + "):")
     for account, created in results:
         note = "" if created else "  (already there)"

@@ -13,14 +13,22 @@ from app.auth import routes as auth_routes
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import Database
 from app.deps import verify_csrf
+from app.enrolments import routes as enrolment_routes
 from app.errors import install_error_handlers
 from app.home import routes as home_routes
+from app.learning import routes as learning_routes
 from app.security.middleware import SecurityMiddleware
 
 STATIC_DIR = PROJECT_ROOT / "static"
 
 # Every feature's router, in one list: the app includes these and the access test walks them.
-ROUTERS = (auth_routes.router, home_routes.router, admin_routes.router)
+ROUTERS = (
+    auth_routes.router,
+    home_routes.router,
+    admin_routes.router,
+    learning_routes.router,
+    enrolment_routes.router,
+)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from app.config import Settings
+from app.db import insert_for
 from app.models import AuthSession, LoginThrottle, User, utcnow
 from app.security.passwords import (
     HashParams,
@@ -76,8 +75,7 @@ def authenticate(session: Session, settings: Settings, *, email: str, password: 
 
 def _record_failure(session: Session, settings: Settings, key: str, now: datetime) -> None:
     """Count a failure atomically (two processes failing at once both count)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     session.exec(insert(LoginThrottle).values(email=key, failures=0, updated_at=now)
                  .on_conflict_do_nothing(index_elements=["email"]))
     failures = session.exec(

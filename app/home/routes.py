@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.deps import CurrentUser
+from app.deps import CurrentUser, SessionDep
+from app.learning import service as learning
+from app.models import Role
 from app.web import render
 
 router = APIRouter()
 
 
 @router.get("/")
-def home(request: Request, user: CurrentUser) -> Response:
-    return render(request, "home/index.html", {})
+def home(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    context: dict[str, object] = {"today": date.today()}
+    if user.role == Role.executive:
+        enrolled = learning.my_courses(session, user=user)
+        context["courses"] = enrolled
+        context["continue_with"] = next(
+            ((e.progress, e.progress.next_lesson) for e in enrolled
+             if not e.progress.completed and e.progress.next_lesson), None)
+        context["recent"] = learning.recently_completed(session, user_id=user.id)
+    return render(request, "home/index.html", context)

@@ -2,6 +2,8 @@
 
 from app.models.auth import AuthSession, LoginThrottle
 from app.models.base import NAMING_CONVENTION, UTCDateTime, utcnow
+from app.models.course import Course, Lesson, Module
+from app.models.learning import Enrolment, LessonProgress
 from app.models.user import Cohort, CohortMember, Role, User
 
 __all__ = [
@@ -9,7 +11,12 @@ __all__ = [
     "AuthSession",
     "Cohort",
     "CohortMember",
+    "Course",
+    "Enrolment",
+    "Lesson",
+    "LessonProgress",
     "LoginThrottle",
+    "Module",
     "Role",
     "UTCDateTime",
     "User",

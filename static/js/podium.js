@@ -1,9 +1,51 @@
 // Podium's small enhancements. No inline scripts anywhere (the CSP forbids them).
 (function () {
   "use strict";
-  // After an HTMX swap that replaced a form with errors, move focus to the first invalid field.
+
+  // After an HTMX swap that shows a form with errors, move focus to the first invalid field.
   document.addEventListener("htmx:afterSwap", function (event) {
     var invalid = event.target.querySelector("[aria-invalid='true']");
     if (invalid) { invalid.focus(); }
+  });
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"] || "";
+    } catch (e) { return ""; }
+  }
+
+  // Reading time: while a lesson is visible and the reader active, report the seconds spent
+  // every 30 s (and when the page is hidden). The server bounds what it credits.
+  var lesson = document.querySelector("[data-heartbeat-url]");
+  if (!lesson) { return; }
+  var url = lesson.getAttribute("data-heartbeat-url");
+  var IDLE_MS = 120000, BEAT_MS = 30000;
+  var lastActivity = Date.now(), since = Date.now();
+
+  function active() {
+    return document.visibilityState === "visible" && Date.now() - lastActivity < IDLE_MS;
+  }
+  function send() {
+    var seconds = Math.min(60, Math.round((Date.now() - since) / 1000));
+    since = Date.now();
+    if (seconds < 1) { return; }
+    fetch(url, {
+      method: "POST", credentials: "same-origin", keepalive: true,
+      headers: { "X-CSRF-Token": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: "seconds=" + seconds
+    }).catch(function () { /* offline: this beat is simply not counted */ });
+  }
+  ["scroll", "mousemove", "keydown", "touchstart", "pointerdown"].forEach(function (name) {
+    window.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true });
+  });
+  setInterval(function () {
+    if (active()) { send(); } else { since = Date.now(); }
+  }, BEAT_MS);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") {
+      if (Date.now() - lastActivity < IDLE_MS) { send(); }
+    } else {
+      since = Date.now(); lastActivity = Date.now();
+    }
   });
 })();

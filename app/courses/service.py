@@ -1,0 +1,224 @@
+"""Courses in the database: loading a package spec (idempotently, keeping progress),
+reading a course back into a spec for export, and looking courses up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlmodel import Session, col, select
+
+from app.content.markdown import render_markdown
+from app.courses.package import lesson_link_target, write_package
+from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec
+from app.models import Course, Lesson, Module, utcnow
+
+
+@dataclass
+class ImportReport:
+    course: Course
+    created: bool
+    lessons_added: list[str] = field(default_factory=list)
+    lessons_updated: list[str] = field(default_factory=list)
+    lessons_retired: list[str] = field(default_factory=list)
+    modules_retired: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        verb = "Created" if self.created else "Updated"
+        text = (
+            f"{verb} course '{self.course.slug}': {len(self.lessons_added)} lesson(s) "
+            f"added, {len(self.lessons_updated)} changed, "
+            f"{len(self.lessons_retired)} retired"
+        )
+        if self.modules_retired:
+            text += f", {len(self.modules_retired)} module(s) retired"
+        return text + "."
+
+
+def lesson_url(course_slug: str, lesson_slug: str, fragment: str | None = None) -> str:
+    url = f"/courses/{quote(course_slug)}/lessons/{quote(lesson_slug)}"
+    return f"{url}#{quote(fragment)}" if fragment else url
+
+
+def render_lesson(spec: CourseSpec, module_slug: str, body: str) -> str:
+    """Lesson HTML with links between lesson files turned into lesson pages."""
+
+    def resolve(href: str) -> str | None:
+        target = lesson_link_target(href, module_slug, spec)
+        return lesson_url(spec.slug, *target) if target else None
+
+    return render_markdown(body, link_resolver=resolve)
+
+
+def import_course(
+    session: Session, spec: CourseSpec, *, now: datetime | None = None
+) -> ImportReport:
+    """Create or update a course from a validated spec, in the caller's transaction.
+    Slugs are identities: progress on kept lessons stays; removed items are retired."""
+    now = now or utcnow()
+    course = session.exec(select(Course).where(Course.slug == spec.slug)).first()
+    created = course is None
+    if course is None:
+        course = Course(
+            slug=spec.slug,
+            title=spec.title,
+            summary=spec.summary,
+            audience=spec.audience,
+            estimated_hours=spec.estimated_hours,
+            completion_rule=spec.completion,
+            sequential=spec.sequential,
+            created_at=now,
+            updated_at=now,
+        )
+    course.title, course.summary, course.audience = spec.title, spec.summary, spec.audience
+    course.estimated_hours, course.completion_rule = spec.estimated_hours, spec.completion
+    course.sequential, course.updated_at = spec.sequential, now
+    session.add(course)
+    session.flush()
+    report = ImportReport(course=course, created=created)
+
+    modules = {m.slug: m for m in session.exec(select(Module).where(Module.course_id == course.id))}
+    lessons = {
+        les.slug: les for les in session.exec(select(Lesson).where(Lesson.course_id == course.id))
+    }
+    for position, module_spec in enumerate(spec.modules, start=1):
+        module = modules.get(module_spec.slug)
+        if module is None:
+            module = Module(
+                course_id=course.id, slug=module_spec.slug, title="", summary="", position=position
+            )
+            modules[module_spec.slug] = module
+        module.title, module.summary = module_spec.title, module_spec.summary
+        module.position, module.retired_at = position, None
+        session.add(module)
+        session.flush()
+        for lesson_position, lesson_spec in enumerate(module_spec.lessons, start=1):
+            html = render_lesson(spec, module_spec.slug, lesson_spec.body)
+            lesson = lessons.get(lesson_spec.slug)
+            if lesson is None:
+                lesson = Lesson(
+                    course_id=course.id,
+                    module_id=module.id,
+                    slug=lesson_spec.slug,
+                    title=lesson_spec.title,
+                    kind=lesson_spec.kind,
+                    minutes=lesson_spec.minutes,
+                    required=lesson_spec.required,
+                    position=lesson_position,
+                    body_md=lesson_spec.body,
+                    body_html=html,
+                    updated_at=now,
+                )
+                lessons[lesson_spec.slug] = lesson
+                report.lessons_added.append(lesson_spec.slug)
+            else:
+                changed = (
+                    lesson.title,
+                    lesson.body_md,
+                    lesson.minutes,
+                    lesson.required,
+                    lesson.module_id,
+                    lesson.retired_at is not None,
+                ) != (
+                    lesson_spec.title,
+                    lesson_spec.body,
+                    lesson_spec.minutes,
+                    lesson_spec.required,
+                    module.id,
+                    False,
+                )
+                if changed:
+                    report.lessons_updated.append(lesson_spec.slug)
+                    lesson.updated_at = now
+                lesson.module_id, lesson.title, lesson.kind = (
+                    module.id,
+                    lesson_spec.title,
+                    lesson_spec.kind,
+                )
+                lesson.minutes, lesson.required = lesson_spec.minutes, lesson_spec.required
+                lesson.position, lesson.body_md, lesson.body_html = (
+                    lesson_position,
+                    lesson_spec.body,
+                    html,
+                )
+                lesson.retired_at = None
+            session.add(lesson)
+
+    kept_modules = {m.slug for m in spec.modules}
+    kept_lessons = {les.slug for m in spec.modules for les in m.lessons}
+    for slug, module in modules.items():
+        if slug not in kept_modules and module.retired_at is None:
+            module.retired_at = now
+            session.add(module)
+            report.modules_retired.append(slug)
+    for slug, lesson in lessons.items():
+        if slug not in kept_lessons and lesson.retired_at is None:
+            lesson.retired_at = now
+            session.add(lesson)
+            report.lessons_retired.append(slug)
+    session.flush()
+    return report
+
+
+def get_course(session: Session, slug: str) -> Course | None:
+    return session.exec(select(Course).where(Course.slug == slug)).first()
+
+
+def list_courses(session: Session) -> list[Course]:
+    return list(session.exec(select(Course).order_by(Course.title)).all())
+
+
+def active_outline(session: Session, course_id: int) -> list[tuple[Module, list[Lesson]]]:
+    """The course's live modules and lessons in order (two queries)."""
+    modules = session.exec(
+        select(Module)
+        .where(Module.course_id == course_id, col(Module.retired_at).is_(None))
+        .order_by(Module.position)
+    ).all()
+    lessons = session.exec(
+        select(Lesson)
+        .where(Lesson.course_id == course_id, col(Lesson.retired_at).is_(None))
+        .order_by(Lesson.position)
+    ).all()
+    by_module: dict[int, list[Lesson]] = {m.id: [] for m in modules if m.id is not None}
+    for lesson in lessons:
+        if lesson.module_id in by_module:
+            by_module[lesson.module_id].append(lesson)
+    return [(m, by_module[m.id]) for m in modules if m.id is not None]
+
+
+def course_to_spec(session: Session, course: Course) -> CourseSpec:
+    return CourseSpec(
+        slug=course.slug,
+        title=course.title,
+        summary=course.summary,
+        audience=course.audience,
+        estimated_hours=course.estimated_hours,
+        completion=course.completion_rule,
+        sequential=course.sequential,
+        modules=[
+            ModuleSpec(
+                slug=m.slug,
+                title=m.title,
+                summary=m.summary,
+                lessons=[
+                    LessonSpec(
+                        slug=les.slug,
+                        title=les.title,
+                        minutes=les.minutes,
+                        body=les.body_md,
+                        required=les.required,
+                        kind=les.kind,
+                    )
+                    for les in lessons
+                ],
+            )
+            for m, lessons in active_outline(session, course.id)
+        ],
+    )
+
+
+def export_course(session: Session, course: Course, directory: Path) -> Path:
+    return write_package(course_to_spec(session, course), directory)

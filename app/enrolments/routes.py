@@ -1,0 +1,94 @@
+"""Trainer and admin pages: the courses and who is enrolled in them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import Response
+
+from app.admin import forms
+from app.admin import service as accounts
+from app.courses import service as courses
+from app.deps import SessionDep, TrainerUser
+from app.enrolments import service
+from app.models import Course
+from app.web import redirect, render
+
+router = APIRouter(prefix="/manage")
+
+FormStr = Annotated[str, Form(max_length=100_000)]
+
+
+def _course_or_404(session: SessionDep, slug: str) -> Course:
+    course = courses.get_course(session, slug)
+    if course is None:
+        raise HTTPException(status_code=404)
+    return course
+
+
+@router.get("/courses")
+def course_list(request: Request, user: TrainerUser, session: SessionDep) -> Response:
+    return render(request, "enrolments/courses.html", {
+        "courses": courses.list_courses(session), "counts": service.enrolment_counts(session)})
+
+
+def _course_page(request: Request, session: SessionDep, course: Course, *,
+                 errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
+                 message: str | None = None, status_code: int = 200) -> Response:
+    return render(request, "enrolments/course.html", {
+        "course": course, "rows": service.list_enrolments(session, course=course),
+        "cohorts": accounts.list_cohorts(session), "errors": errors or {},
+        "values": values or {}, "message": message}, status_code=status_code)
+
+
+@router.get("/courses/{slug}")
+def course_enrolments(request: Request, slug: str, user: TrainerUser,
+                      session: SessionDep) -> Response:
+    return _course_page(request, session, _course_or_404(session, slug))
+
+
+@router.post("/courses/{slug}/enrol")
+def enrol(request: Request, slug: str, user: TrainerUser, session: SessionDep,
+          cohort: FormStr = "", emails: FormStr = "", due_date: FormStr = "") -> Response:
+    course = _course_or_404(session, slug)
+    values = {"cohort": cohort, "emails": emails, "due_date": due_date}
+    errors: dict[str, str] = {}
+    due, error = forms.clean_optional_date(due_date)
+    if error:
+        errors["due_date"] = error
+    people = []
+    if cohort:
+        found = accounts.get_cohort(session, int(cohort)) if cohort.isdigit() else None
+        if found is None:
+            errors["cohort"] = "Choose a cohort from the list."
+        else:
+            people += service.cohort_executives(session, cohort_id=found.id)
+            if not people:
+                errors["cohort"] = "This cohort has no active executives."
+    if emails.strip():
+        found_users, problems = service.resolve_emails(session, emails)
+        if problems:
+            errors["emails"] = "; ".join(problems[:10]) + (" …" if len(problems) > 10 else "")
+        people += [u for u in found_users if u.id not in {p.id for p in people}]
+    if not cohort and not emails.strip():
+        errors["cohort"] = "Choose a cohort or enter the emails of executives."
+    if errors:
+        return _course_page(request, session, course, errors=errors, values=values,
+                            status_code=400)
+    added, already = service.enrol_users(session, course=course, users=people, due_date=due,
+                                         enrolled_by=user)
+    message = f"Enrolled {added} executive{'s' if added != 1 else ''}"
+    message += f" ({already} already enrolled)." if already else "."
+    return _course_page(request, session, course, message=message)
+
+
+@router.post("/courses/{slug}/enrolments/{enrolment_id}/remove")
+def remove(request: Request, slug: str, enrolment_id: int, user: TrainerUser,
+           session: SessionDep) -> Response:
+    course = _course_or_404(session, slug)
+    enrolment = service.get_enrolment(session, course=course, enrolment_id=enrolment_id)
+    if enrolment is None:
+        raise HTTPException(status_code=404)
+    service.unenrol(session, enrolment=enrolment)
+    return redirect(request, f"/manage/courses/{course.slug}", notice="unenrolled")

@@ -1,0 +1,373 @@
+"""The learner's journey: what is enrolled, what is done, what comes next.
+
+Progress is stored per executive and lesson; module and course completion are derived
+from it (the completion rule "all-required": every live required lesson completed). The
+moment a course becomes complete is recorded once on the enrolment, with the code of its
+certificate.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.courses.service import active_outline
+from app.db import insert_for
+from app.models import Course, Enrolment, Lesson, LessonProgress, Module, User, utcnow
+
+MAX_BEAT_SECONDS = 60  # one heartbeat credits at most this much reading time
+TIME_CAP_FACTOR = 4  # and a lesson at most this many times its estimated minutes
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "not-started", "in-progress", "completed"
+
+
+@dataclass
+class LessonState:
+    lesson: Lesson
+    status: str = NOT_STARTED
+    locked: bool = False
+    completed_at: datetime | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status == COMPLETED
+
+
+@dataclass
+class ModuleState:
+    module: Module
+    lessons: list[LessonState]
+    locked: bool = False
+    lock_reason: str | None = None
+
+    @property
+    def required(self) -> list[LessonState]:
+        return [s for s in self.lessons if s.lesson.required]
+
+    @property
+    def completed(self) -> bool:
+        return all(s.done for s in self.required)
+
+    @property
+    def completed_at(self) -> datetime | None:
+        if not self.completed or not self.required:
+            return None
+        return max(s.completed_at for s in self.required if s.completed_at)
+
+    @property
+    def status(self) -> str:
+        if self.completed and self.required:
+            return COMPLETED
+        if any(s.status != NOT_STARTED for s in self.lessons):
+            return IN_PROGRESS
+        return NOT_STARTED
+
+    @property
+    def minutes_left(self) -> int:
+        return sum(s.lesson.minutes for s in self.lessons if not s.done)
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    enrolment: Enrolment | None
+    modules: list[ModuleState] = field(default_factory=list)
+
+    @property
+    def lessons(self) -> list[LessonState]:
+        return [s for m in self.modules for s in m.lessons]
+
+    @property
+    def required_total(self) -> int:
+        return sum(len(m.required) for m in self.modules)
+
+    @property
+    def required_done(self) -> int:
+        return sum(1 for m in self.modules for s in m.required if s.done)
+
+    @property
+    def percent(self) -> int:
+        total = self.required_total
+        return 100 if total == 0 else int(100 * self.required_done / total)
+
+    @property
+    def minutes_left(self) -> int:
+        return sum(m.minutes_left for m in self.modules)
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.enrolment and self.enrolment.completed_at)
+
+    @property
+    def rule_met(self) -> bool:
+        return all(m.completed for m in self.modules)
+
+    @property
+    def status(self) -> str:
+        if self.completed:
+            return COMPLETED
+        return IN_PROGRESS if any(s.status != NOT_STARTED for s in self.lessons) else NOT_STARTED
+
+    @property
+    def next_lesson(self) -> Lesson | None:
+        """Where to continue: the first unlocked lesson not yet completed."""
+        for state in self.lessons:
+            if not state.done and not state.locked:
+                return state.lesson
+        return None
+
+    def state_of(self, lesson_id: int) -> LessonState | None:
+        return next((s for s in self.lessons if s.lesson.id == lesson_id), None)
+
+    def neighbours(self, lesson_id: int) -> tuple[Lesson | None, Lesson | None]:
+        lessons = [s.lesson for s in self.lessons]
+        for i, lesson in enumerate(lessons):
+            if lesson.id == lesson_id:
+                return (
+                    lessons[i - 1] if i else None,
+                    lessons[i + 1] if i + 1 < len(lessons) else None,
+                )
+        return None, None
+
+    def module_of(self, lesson_id: int) -> ModuleState | None:
+        return next(
+            (m for m in self.modules if any(s.lesson.id == lesson_id for s in m.lessons)), None
+        )
+
+
+def get_enrolment(session: Session, *, user_id: int, course_id: int) -> Enrolment | None:
+    return session.exec(
+        select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+    ).first()
+
+
+def course_progress(
+    session: Session, *, course: Course, user_id: int | None, enrolment: Enrolment | None = None
+) -> CourseProgress:
+    """Outline and progress of one course for one executive (three queries)."""
+    outline = active_outline(session, course.id)
+    rows: dict[int, LessonProgress] = {}
+    if user_id is not None:
+        lesson_ids = [les.id for _, lessons in outline for les in lessons]
+        if lesson_ids:
+            rows = {
+                p.lesson_id: p
+                for p in session.exec(
+                    select(LessonProgress).where(
+                        LessonProgress.user_id == user_id,
+                        col(LessonProgress.lesson_id).in_(lesson_ids),
+                    )
+                )
+            }
+    progress = CourseProgress(course=course, enrolment=enrolment)
+    blocked_by: Module | None = None
+    for module, lessons in outline:
+        states = []
+        for lesson in lessons:
+            row = rows.get(lesson.id)
+            status = (
+                NOT_STARTED if row is None else (COMPLETED if row.completed_at else IN_PROGRESS)
+            )
+            states.append(
+                LessonState(
+                    lesson=lesson, status=status, completed_at=row.completed_at if row else None
+                )
+            )
+        state = ModuleState(module=module, lessons=states)
+        if course.sequential and blocked_by is not None:
+            state.locked = True
+            state.lock_reason = f"Complete “{blocked_by.title}” first."
+            for lesson_state in states:
+                lesson_state.locked = not lesson_state.done
+        if course.sequential and blocked_by is None and not state.completed:
+            blocked_by = module
+        progress.modules.append(state)
+    return progress
+
+
+@dataclass
+class EnrolledCourse:
+    progress: CourseProgress
+
+    @property
+    def due_date(self) -> date | None:
+        return self.progress.enrolment.due_date if self.progress.enrolment else None
+
+    def overdue(self, today: date) -> bool:
+        return bool(self.due_date and self.due_date < today and not self.progress.completed)
+
+
+def my_courses(session: Session, *, user: User) -> list[EnrolledCourse]:
+    rows = session.exec(
+        select(Enrolment, Course)
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.user_id == user.id)
+        .order_by(Enrolment.enrolled_at, Course.title)
+    ).all()
+    return [
+        EnrolledCourse(
+            course_progress(session, course=course, user_id=user.id, enrolment=enrolment)
+        )
+        for enrolment, course in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RecentCompletion:
+    lesson: Lesson
+    course: Course
+    completed_at: datetime
+
+
+def recently_completed(session: Session, *, user_id: int, limit: int = 5) -> list[RecentCompletion]:
+    rows = session.exec(
+        select(LessonProgress, Lesson, Course)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .join(Course, Course.id == Lesson.course_id)
+        .where(
+            LessonProgress.user_id == user_id,
+            col(LessonProgress.completed_at).is_not(None),
+            col(Lesson.retired_at).is_(None),
+        )
+        .order_by(col(LessonProgress.completed_at).desc())
+        .limit(limit)
+    ).all()
+    return [
+        RecentCompletion(lesson, course, progress.completed_at) for progress, lesson, course in rows
+    ]
+
+
+def get_live_lesson(session: Session, *, course: Course, slug: str) -> Lesson | None:
+    return session.exec(
+        select(Lesson).where(
+            Lesson.course_id == course.id, Lesson.slug == slug, col(Lesson.retired_at).is_(None)
+        )
+    ).first()
+
+
+def record_open(
+    session: Session, *, user_id: int, lesson_id: int, now: datetime | None = None
+) -> None:
+    """First and last opened, in one statement (safe when two tabs open at once)."""
+    now = now or utcnow()
+    insert = insert_for(session)
+    statement = insert(LessonProgress).values(
+        user_id=user_id,
+        lesson_id=lesson_id,
+        first_opened_at=now,
+        last_opened_at=now,
+        seconds_spent=0,
+        last_beat_at=now,
+    )
+    session.exec(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "lesson_id"],
+            set_={"last_opened_at": now, "last_beat_at": now},
+        )
+    )
+
+
+def complete_lesson(
+    session: Session,
+    *,
+    user_id: int,
+    course: Course,
+    lesson: Lesson,
+    enrolment: Enrolment,
+    now: datetime | None = None,
+) -> CourseProgress:
+    """Mark a lesson complete (idempotent) and, when that meets the course's completion
+    rule, record the course's completion and issue its certificate code once."""
+    now = now or utcnow()
+    insert = insert_for(session)
+    statement = insert(LessonProgress).values(
+        user_id=user_id,
+        lesson_id=lesson.id,
+        first_opened_at=now,
+        last_opened_at=now,
+        completed_at=now,
+        seconds_spent=0,
+    )
+    session.exec(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "lesson_id"],
+            set_={"completed_at": statement.excluded.completed_at},
+            where=col(LessonProgress.completed_at).is_(None),
+        )
+    )
+    session.expire_all()
+    progress = course_progress(session, course=course, user_id=user_id, enrolment=enrolment)
+    if progress.rule_met and enrolment.completed_at is None:
+        session.exec(
+            update(Enrolment)
+            .where(Enrolment.id == enrolment.id, col(Enrolment.completed_at).is_(None))
+            .values(completed_at=now, certificate_code=new_certificate_code())
+        )
+        session.expire_all()
+        progress.enrolment = session.get(Enrolment, enrolment.id)
+    return progress
+
+
+def record_reading_time(
+    session: Session, *, user_id: int, lesson: Lesson, seconds: int, now: datetime | None = None
+) -> None:
+    """Credit reading time from a page heartbeat, bounded three ways: per beat, by the
+    time since the previous beat, and per lesson (so a tab left open overnight is not
+    counted as hours)."""
+    now = now or utcnow()
+    row = session.get(LessonProgress, (user_id, lesson.id))
+    if row is None:
+        return
+    credit = max(0, min(seconds, MAX_BEAT_SECONDS))
+    if row.last_beat_at is not None:
+        credit = min(credit, int((now - row.last_beat_at).total_seconds()))
+    cap = lesson.minutes * 60 * TIME_CAP_FACTOR
+    credit = max(0, min(credit, cap - row.seconds_spent))
+    row.last_beat_at = now
+    row.seconds_spent += credit
+    session.add(row)
+    session.flush()
+
+
+def new_certificate_code() -> str:
+    raw = base64.b32encode(secrets.token_bytes(10)).decode()  # 80 bits, 16 characters
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+@dataclass(frozen=True)
+class Certificate:
+    code: str
+    full_name: str
+    course_title: str
+    completed_at: datetime
+
+
+def certificate_for(session: Session, *, user_id: int, course: Course) -> Certificate | None:
+    enrolment = get_enrolment(session, user_id=user_id, course_id=course.id)
+    if enrolment is None or not enrolment.completed_at or not enrolment.certificate_code:
+        return None
+    return verify_certificate(session, code=enrolment.certificate_code)
+
+
+def verify_certificate(session: Session, *, code: str) -> Certificate | None:
+    normalised = code.strip().upper()
+    row = session.exec(
+        select(Enrolment, User, Course)
+        .join(User, User.id == Enrolment.user_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.certificate_code == normalised)
+    ).first()
+    if row is None or row[0].completed_at is None:
+        return None
+    enrolment, user, course = row
+    return Certificate(
+        code=normalised,
+        full_name=user.full_name,
+        course_title=course.title,
+        completed_at=enrolment.completed_at,
+    )
