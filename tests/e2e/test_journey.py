@@ -1,0 +1,50 @@
+"""The demo executive opens the course, reads a lesson, marks it complete, sees the
+progress bar move, signs out and in again and lands on "Continue" at the next lesson."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.demo import DEMO_PASSWORD, load_demo
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo(database, settings):  # type: ignore[no-untyped-def]
+    with database.session(write=True) as session:
+        load_demo(session, settings)
+
+
+def _sign_in(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/login")
+    page.get_by_label("Email").fill("executive@demo.podium.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
+def test_executive_takes_a_lesson_and_resumes(page, demo):  # type: ignore[no-untyped-def]
+    _sign_in(page)
+    page.get_by_role("link", name="Executive Enablement").click()
+    page.wait_for_url("**/courses/executive-enablement")
+    assert page.locator("#course-progress progress").get_attribute("value") == "0"
+    page.get_by_role("link", name="Start the course").click()
+    page.wait_for_url("**/lessons/trust-and-transparency")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Trust, transparency")
+    assert page.locator(".prose h2").count() >= 3
+
+    with page.expect_response(lambda r: r.url.endswith("/complete") and r.status == 200):
+        page.get_by_role("button", name="Mark as complete").click()
+    page.get_by_text("Completed", exact=False).first.wait_for()
+    assert page.locator("#course-progress progress").get_attribute("value") == "5"
+    assert "1 of 20 lessons" in page.locator("#course-progress").inner_text()
+    assert page.url.endswith("/lessons/trust-and-transparency")  # updated in place
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login?notice=logged-out")
+    _sign_in(page)
+    cont = page.locator("#continue-link")
+    assert "Reach and the changed conversation" in cont.inner_text()
+    cont.click()
+    page.wait_for_url("**/lessons/reach-and-changed-conversation")
