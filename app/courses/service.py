@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from app.content.markdown import render_markdown
@@ -170,18 +171,20 @@ def list_courses(session: Session) -> list[Course]:
     return list(session.exec(select(Course).order_by(Course.title)).all())
 
 
-def active_outline(session: Session, course_id: int) -> list[tuple[Module, list[Lesson]]]:
-    """The course's live modules and lessons in order (two queries)."""
+def active_outline(
+    session: Session, course_id: int, *, with_bodies: bool = False
+) -> list[tuple[Module, list[Lesson]]]:
+    """The course's live modules and lessons in order (two queries). Lesson bodies are
+    left unloaded unless asked for: pages listing lessons need only their titles."""
     modules = session.exec(
         select(Module)
         .where(Module.course_id == course_id, col(Module.retired_at).is_(None))
         .order_by(Module.position)
     ).all()
-    lessons = session.exec(
-        select(Lesson)
-        .where(Lesson.course_id == course_id, col(Lesson.retired_at).is_(None))
-        .order_by(Lesson.position)
-    ).all()
+    query = select(Lesson).where(Lesson.course_id == course_id, col(Lesson.retired_at).is_(None))
+    if not with_bodies:
+        query = query.options(defer(Lesson.body_md), defer(Lesson.body_html))
+    lessons = session.exec(query.order_by(Lesson.position)).all()
     by_module: dict[int, list[Lesson]] = {m.id: [] for m in modules if m.id is not None}
     for lesson in lessons:
         if lesson.module_id in by_module:
@@ -215,7 +218,7 @@ def course_to_spec(session: Session, course: Course) -> CourseSpec:
                     for les in lessons
                 ],
             )
-            for m, lessons in active_outline(session, course.id)
+            for m, lessons in active_outline(session, course.id, with_bodies=True)
         ],
     )
 

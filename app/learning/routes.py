@@ -88,11 +88,12 @@ def complete(request: Request, slug: str, lesson_slug: str, user: Executive,
     course, enrolment = _course_for(session, user, slug)
     assert enrolment is not None
     lesson = _lesson_for(session, course, lesson_slug)
-    before = service.course_progress(session, course=course, user_id=user.id,
-                                     enrolment=enrolment)
-    state = before.state_of(lesson.id)
-    if state is not None and state.locked:
-        raise HTTPException(status_code=403, detail="This lesson is locked.")
+    if course.sequential:
+        before = service.course_progress(session, course=course, user_id=user.id,
+                                         enrolment=enrolment)
+        state = before.state_of(lesson.id)
+        if state is not None and state.locked:
+            raise HTTPException(status_code=403, detail="This lesson is locked.")
     progress = service.complete_lesson(session, user_id=user.id, course=course, lesson=lesson,
                                        enrolment=enrolment)
     if not is_htmx(request):
