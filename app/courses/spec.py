@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.quizzes.spec import QuizSettings
+
 COMPLETION_RULES = ("all-required",)
 
 
@@ -34,7 +36,8 @@ class LessonSpec:
     minutes: int
     body: str  # Markdown, without front matter; links to other lessons stay as relative .md paths
     required: bool = True
-    kind: str = "reading"  # later: "quiz", "exercise"
+    kind: str = "reading"  # "reading" (Markdown body) or "quiz" (body is GIFT text)
+    quiz: QuizSettings | None = None  # set for kind "quiz"
 
 
 @dataclass

@@ -1,0 +1,627 @@
+"""Hand-run benchmark of Podium's hottest pages against a bare FastAPI baseline.
+
+In one run, on loopback, with wrk (``-t2 -c64 --latency``, 10 s by default):
+
+* ``lesson``   GET  /courses/executive-enablement/lessons/trust-and-transparency
+               as the signed-in demo executive;
+* ``complete`` POST /courses/executive-enablement/lessons/<slug>/complete
+               with ``HX-Request: true`` and ``X-CSRF-Token`` (idempotent);
+* ``baseline`` GET  /articles/1 of ``bench/baseline_app.py``: one SQLModel ``session.get``
+               and a Jinja2 page of about the lesson page's size.
+
+Both apps run under uvicorn with 2 workers (uvloop, httptools), in a temporary directory
+with a fresh database. Prints a table (req/s, p50, p99 and the ratios to the baseline)
+and writes JSON to ``bench/results/<timestamp>.json``. See ``bench/README.md``.
+
+    .venv/bin/python bench/lesson_page.py [-d 10s] [--database-url postgresql+psycopg://...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from http.cookies import SimpleCookie
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = BENCH_DIR.parent
+VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+RESULTS_DIR = BENCH_DIR / "results"
+
+HOST = "127.0.0.1"
+COURSE = "executive-enablement"
+LESSON = "trust-and-transparency"
+EXECUTIVE_EMAIL = "executive@demo.podium.example"
+SESSION_COOKIE = "podium_session"
+BASELINE_PATH = "/articles/1"
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+SETUP_TIMEOUT_S = 300  # each of `podium db upgrade` and `podium demo`
+STARTUP_TIMEOUT_S = 30  # until a server answers
+HTTP_TIMEOUT_S = 30  # one request of the sign-in and the checks
+STOP_TIMEOUT_S = 15  # SIGTERM, then SIGKILL
+
+
+class BenchError(Exception):
+    """The benchmark cannot go on; the message says why."""
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def parse_duration(text: str) -> int:
+    """wrk-style duration (``10``, ``10s``, ``2m``) in whole seconds."""
+    match = re.fullmatch(r"\s*(\d+)\s*([sm]?)\s*", text)
+    if not match or int(match.group(1)) == 0:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (e.g. 10s, 2m)")
+    return int(match.group(1)) * (60 if match.group(2) == "m" else 1)
+
+
+def parse_duration_or_zero(text: str) -> int:
+    return 0 if text.strip() in {"0", "0s"} else parse_duration(text)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Benchmark the lesson page and mark-complete against a bare baseline.")
+    parser.add_argument("-d", "--duration", type=parse_duration, default=10,
+                        help="measured wrk run per target (default 10s)")
+    parser.add_argument("-c", "--connections", type=int, default=64)
+    parser.add_argument("-t", "--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers per app")
+    parser.add_argument("--warmup", type=parse_duration_or_zero, default=2,
+                        help="unrecorded wrk run before each target (default 2s; 0 to skip)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure every target this many times, report medians")
+    parser.add_argument("--timeout", type=parse_duration, default=10,
+                        help="wrk --timeout: slower responses count as errors (default 10s)")
+    parser.add_argument("--database-url", default=None,
+                        help="PostgreSQL URL of an EMPTY database the run may fill and write "
+                             "to (default: a fresh SQLite file in a temporary directory)")
+    parser.add_argument("--lesson", default=LESSON, help="slug of the lesson page to GET")
+    parser.add_argument("--complete-lesson", default=LESSON,
+                        help="slug of the lesson to mark complete")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--keep-tmp", action="store_true",
+                        help="keep the temporary directory (databases, server logs)")
+    args = parser.parse_args(argv)
+    if args.connections < args.threads or min(args.threads, args.workers, args.rounds) < 1:
+        parser.error("need connections >= threads >= 1, workers >= 1 and rounds >= 1")
+    return args
+
+
+def redact(url: str) -> str:
+    """A database URL without its password."""
+    return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def run_checked(command: list[str], env: dict[str, str], what: str) -> None:
+    try:
+        result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True,
+                                text=True, timeout=SETUP_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise BenchError(f"{what} took longer than {SETUP_TIMEOUT_S} s") from exc
+    if result.returncode != 0:
+        raise BenchError(f"{what} failed (exit {result.returncode}):\n"
+                         f"{result.stdout[-2000:]}{result.stderr[-4000:]}")
+
+
+@dataclass
+class Server:
+    """A uvicorn process group of our own, stopped by its id."""
+
+    name: str
+    port: int
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)  # the master and its workers
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=STOP_TIMEOUT_S)
+
+
+@contextlib.contextmanager
+def serve(name: str, app: str, *, env: dict[str, str], workers: int, tmp: Path,
+          ready_path: str, extra: tuple[str, ...] = ()) -> Iterator[Server]:
+    port = free_port()
+    log_path = tmp / f"{name}.log"
+    command = [str(VENV_BIN / "uvicorn"), app, "--factory", *extra, "--host", HOST,
+               "--port", str(port), "--workers", str(workers), "--no-access-log"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   start_new_session=True)
+    server = Server(name, port, log_path, process)
+    try:
+        wait_until_ready(server, ready_path)
+        yield server
+    finally:
+        server.stop()
+
+
+def wait_until_ready(server: Server, path: str) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise BenchError(f"{server.name} server exited with {server.process.returncode}:\n"
+                             f"{server.log_tail()}")
+        try:
+            conn = http.client.HTTPConnection(HOST, server.port, timeout=2)
+            conn.request("GET", path)
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise BenchError(f"{server.name} server did not answer within {STARTUP_TIMEOUT_S} s:\n"
+                     f"{server.log_tail()}")
+
+
+# --------------------------------------------------------------------------- HTTP client
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: list[tuple[str, str]]
+    body: str
+
+
+@dataclass
+class Browser:
+    """Just enough of a browser for signing in: one host, a cookie jar, no redirects."""
+
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def request(self, method: str, path: str, *, form: dict[str, str] | None = None,
+                headers: dict[str, str] | None = None) -> Reply:
+        all_headers = {"User-Agent": "podium-bench", **(headers or {})}
+        if self.cookies:
+            all_headers["Cookie"] = self.cookie_header()
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form).encode()
+            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=HTTP_TIMEOUT_S)
+        try:
+            conn.request(method, path, body=body, headers=all_headers)
+            response = conn.getresponse()
+            reply = Reply(response.status, response.getheaders(),
+                          response.read().decode("utf-8", errors="replace"))
+        finally:
+            conn.close()
+        for name, value in reply.headers:
+            if name.lower() == "set-cookie":
+                jar: SimpleCookie = SimpleCookie()
+                jar.load(value)
+                for key, morsel in jar.items():
+                    if morsel.value and morsel["max-age"] != "0":
+                        self.cookies[key] = morsel.value
+                    else:
+                        self.cookies.pop(key, None)
+        return reply
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{key}={value}" for key, value in self.cookies.items())
+
+
+def csrf_token(page: Reply, what: str) -> str:
+    match = CSRF_RE.search(page.body)
+    if match is None:
+        raise BenchError(f"no csrf_token input in {what}")
+    return match.group(1)
+
+
+def sign_in(browser: Browser, email: str, password: str) -> None:
+    login = browser.request("GET", "/login")
+    if login.status != 200:
+        raise BenchError(f"GET /login answered {login.status}")
+    reply = browser.request("POST", "/login", form={
+        "email": email, "password": password, "csrf_token": csrf_token(login, "/login"),
+        "next": "/"})
+    if reply.status not in (302, 303) or SESSION_COOKIE not in browser.cookies:
+        raise BenchError(f"sign-in as {email} failed: POST /login answered {reply.status} "
+                         f"without a {SESSION_COOKIE} cookie")
+
+
+# --------------------------------------------------------------------------- wrk
+
+LUA_TEMPLATE = """-- generated by bench/lesson_page.py
+wrk.method = {method}
+{headers}
+local threads = {{}}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  non200 = 0
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    non200 = non200 + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local non200_total = 0
+  for _, thread in ipairs(threads) do
+    non200_total = non200_total + thread:get("non200")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH_RESULT {{\\"requests\\": %d, \\"duration_us\\": %d, \\"bytes\\": %d, " ..
+    "\\"p50_us\\": %d, \\"p90_us\\": %d, \\"p99_us\\": %d, \\"max_us\\": %d, " ..
+    "\\"mean_us\\": %d, \\"connect_errors\\": %d, \\"read_errors\\": %d, " ..
+    "\\"write_errors\\": %d, \\"timeouts\\": %d, \\"non200\\": %d}}\\n",
+    summary.requests, summary.duration, summary.bytes,
+    math.floor(latency:percentile(50)), math.floor(latency:percentile(90)),
+    math.floor(latency:percentile(99)), math.floor(latency.max), math.floor(latency.mean),
+    e.connect, e.read, e.write, e.timeout, non200_total))
+end
+"""
+
+
+def lua_string(value: str) -> str:
+    if any(ord(ch) < 32 or ord(ch) > 126 for ch in value):
+        raise BenchError(f"unexpected character in a header value: {value!r}")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_lua(path: Path, method: str, headers: dict[str, str]) -> Path:
+    lines = "\n".join(f"wrk.headers[{lua_string(k)}] = {lua_string(v)}"
+                      for k, v in headers.items())
+    path.write_text(LUA_TEMPLATE.format(method=lua_string(method), headers=lines))
+    return path
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    method: str
+    port: int
+    path: str
+    script: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}{self.path}"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    target: str
+    round: int
+    requests: int
+    duration_s: float
+    req_per_s: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    mean_ms: float
+    errors: int  # connect/read/write errors and timeouts
+    non200: int
+    bytes_per_response: float
+
+
+def wrk_command(target: Target, args: argparse.Namespace, seconds: int) -> list[str]:
+    return ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s",
+            f"--timeout={args.timeout}s", "--latency", "-s", str(target.script), target.url]
+
+
+def run_wrk(target: Target, args: argparse.Namespace, seconds: int, round_no: int,
+            ) -> tuple[Measurement, str]:
+    command = wrk_command(target, args, seconds)
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False,
+                                timeout=seconds + args.timeout + 60)
+    except subprocess.TimeoutExpired as exc:
+        raise BenchError(f"wrk on {target.name} did not finish in time") from exc
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("BENCH_RESULT ")),
+                None)
+    if result.returncode != 0 or line is None:
+        raise BenchError(f"wrk on {target.name} failed (exit {result.returncode}):\n"
+                         f"{result.stdout}{result.stderr}")
+    raw: dict[str, int] = json.loads(line.removeprefix("BENCH_RESULT "))
+    duration_s = raw["duration_us"] / 1e6
+    requests = raw["requests"]
+    measurement = Measurement(
+        target=target.name, round=round_no, requests=requests, duration_s=round(duration_s, 3),
+        req_per_s=round(requests / duration_s, 1),
+        p50_ms=raw["p50_us"] / 1000, p90_ms=raw["p90_us"] / 1000, p99_ms=raw["p99_us"] / 1000,
+        max_ms=raw["max_us"] / 1000, mean_ms=raw["mean_us"] / 1000,
+        errors=raw["connect_errors"] + raw["read_errors"] + raw["write_errors"]
+        + raw["timeouts"],
+        non200=raw["non200"],
+        bytes_per_response=round(raw["bytes"] / requests, 1) if requests else 0.0,
+    )
+    return measurement, result.stdout
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def app_env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
+    env.update(PODIUM_ENV="development", PODIUM_DATABASE_URL=database_url,
+               PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+def demo_password(env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "-c",
+         "from app.demo import DEMO_PASSWORD; print(DEMO_PASSWORD)"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    if result.returncode != 0 or not result.stdout.strip():
+        raise BenchError(f"could not read app.demo.DEMO_PASSWORD:\n{result.stderr[-2000:]}")
+    return result.stdout.strip()
+
+
+def check(reply: Reply, what: str) -> None:
+    if reply.status != 200:
+        raise BenchError(f"{what} answered {reply.status}, not 200:\n{reply.body[:1500]}")
+
+
+@dataclass
+class Prepared:
+    targets: list[Target]
+    page_bytes: dict[str, int] = field(default_factory=dict)
+
+
+def prepare_app(server: Server, tmp: Path, env: dict[str, str],
+                args: argparse.Namespace) -> Prepared:
+    """Sign in as the demo executive, check both targets answer 200, write the Lua."""
+    browser = Browser(server.port)
+    sign_in(browser, EXECUTIVE_EMAIL, demo_password(env))
+    lesson_path = f"/courses/{COURSE}/lessons/{args.lesson}"
+    complete_path = f"/courses/{COURSE}/lessons/{args.complete_lesson}/complete"
+    page = browser.request("GET", lesson_path)
+    check(page, f"GET {lesson_path} (signed in as {EXECUTIVE_EMAIL})")
+    token = csrf_token(page, lesson_path)
+    htmx = {"HX-Request": "true", "X-CSRF-Token": token}
+    fragment = browser.request("POST", complete_path, headers=htmx)
+    check(fragment, f"POST {complete_path} with HX-Request")
+    again = browser.request("POST", complete_path, headers=htmx)
+    check(again, f"a second POST {complete_path}")
+    page = browser.request("GET", lesson_path)  # as measured: the lesson now completed
+    check(page, f"GET {lesson_path} after completing")
+
+    cookie = browser.cookie_header()
+    lesson = Target("lesson", "GET", server.port, lesson_path,
+                    write_lua(tmp / "lesson.lua", "GET", {"Cookie": cookie}))
+    complete = Target("complete", "POST", server.port, complete_path,
+                      write_lua(tmp / "complete.lua", "POST", {"Cookie": cookie, **htmx}))
+    return Prepared([lesson, complete], {"lesson": len(page.body.encode()),
+                                         "complete": len(fragment.body.encode())})
+
+
+def prepare_baseline(server: Server, tmp: Path) -> tuple[Target, int]:
+    reply = Browser(server.port).request("GET", BASELINE_PATH)
+    check(reply, f"baseline GET {BASELINE_PATH}")
+    target = Target("baseline", "GET", server.port, BASELINE_PATH,
+                    write_lua(tmp / "baseline.lua", "GET", {}))
+    return target, len(reply.body.encode())
+
+
+def summarise(measurements: list[Measurement]) -> dict[str, dict[str, float]]:
+    summary: dict[str, dict[str, float]] = {}
+    for name in ("baseline", "lesson", "complete"):
+        rows = [m for m in measurements if m.target == name]
+        summary[name] = {
+            "req_per_s": round(statistics.median(m.req_per_s for m in rows), 1),
+            "p50_ms": round(statistics.median(m.p50_ms for m in rows), 2),
+            "p99_ms": round(statistics.median(m.p99_ms for m in rows), 2),
+            "errors": sum(m.errors for m in rows),
+            "non200": sum(m.non200 for m in rows),
+        }
+    return summary
+
+
+def ratios(summary: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Each target against the baseline: req/s ratio (< 1 is slower), latency ratios (> 1
+    is slower)."""
+    base = summary["baseline"]
+    return {
+        f"{name}/baseline": {
+            key: round(summary[name][key] / base[key], 3) if base[key] else float("nan")
+            for key in ("req_per_s", "p50_ms", "p99_ms")
+        }
+        for name in ("lesson", "complete")
+    }
+
+
+def format_table(summary: dict[str, dict[str, float]], ratio: dict[str, dict[str, float]],
+                 title: str) -> str:
+    lines = [title, "",
+             f"{'target':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}"
+             f"{'non-200':>9}"]
+    for name, row in summary.items():
+        lines.append(f"{name:<22}{row['req_per_s']:>10,.1f}{row['p50_ms']:>10.2f}"
+                     f"{row['p99_ms']:>10.2f}{row['errors']:>8.0f}{row['non200']:>9.0f}")
+    lines.append("")
+    for name, row in ratio.items():
+        lines.append(f"{name:<22}{row['req_per_s']:>9.3f}x{row['p50_ms']:>9.2f}x"
+                     f"{row['p99_ms']:>9.2f}x")
+    lines += ["", "ratios: req/s below 1 = fewer requests than the baseline; "
+                  "p50/p99 above 1 = slower."]
+    return "\n".join(lines)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    if shutil.which("wrk") is None:
+        raise BenchError("wrk is not installed (Debian: apt-get install -y wrk)")
+    started = datetime.now(UTC)
+    tmp_dir = tempfile.mkdtemp(prefix="podium-bench-")
+    tmp = Path(tmp_dir)
+    try:
+        database_url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
+        env = app_env(database_url)
+        log(f"database {redact(database_url)}; temporary directory {tmp}")
+        log("podium db upgrade")
+        run_checked([str(VENV_BIN / "podium"), "db", "upgrade"], env, "podium db upgrade")
+        log("podium demo")
+        run_checked([str(VENV_BIN / "podium"), "demo"], env, "podium demo")
+
+        with contextlib.ExitStack() as servers:
+            app = servers.enter_context(serve(
+                "podium", "app.main:create_app", env=env, workers=args.workers, tmp=tmp,
+                ready_path="/login"))
+            log(f"podium serving on {HOST}:{app.port}; signing in and checking targets")
+            prepared = prepare_app(app, tmp, env, args)
+
+            baseline_db = tmp / "baseline.db"
+            run_checked([str(VENV_BIN / "python"), str(BENCH_DIR / "baseline_app.py"),
+                         "--seed", str(baseline_db), "--page-bytes",
+                         str(prepared.page_bytes["lesson"])], env, "seeding the baseline")
+            base_env = {**env, "BENCH_BASELINE_DB": str(baseline_db)}
+            base = servers.enter_context(serve(
+                "baseline", "baseline_app:create_app", env=base_env, workers=args.workers,
+                tmp=tmp, ready_path=BASELINE_PATH, extra=("--app-dir", str(BENCH_DIR))))
+            base_target, base_bytes = prepare_baseline(base, tmp)
+            prepared.page_bytes["baseline"] = base_bytes
+            log(f"baseline serving on {HOST}:{base.port}; page sizes {prepared.page_bytes}")
+
+            targets = [base_target, *prepared.targets]
+            measurements: list[Measurement] = []
+            outputs: dict[str, str] = {}
+            for round_no in range(1, args.rounds + 1):
+                for target in targets:
+                    if args.warmup:
+                        run_wrk(target, args, args.warmup, round_no)
+                    log(f"round {round_no}/{args.rounds}: {target.method} {target.url} "
+                        f"for {args.duration} s")
+                    measurement, output = run_wrk(target, args, args.duration, round_no)
+                    measurements.append(measurement)
+                    outputs[f"{target.name}#{round_no}"] = output
+                    log(f"  {measurement.req_per_s:,.1f} req/s, p50 {measurement.p50_ms} ms, "
+                        f"p99 {measurement.p99_ms} ms, errors {measurement.errors}, "
+                        f"non-200 {measurement.non200}")
+            for server in (app, base):
+                if server.process.poll() is not None:
+                    raise BenchError(f"{server.name} server died during the run:\n"
+                                     f"{server.log_tail()}")
+
+        summary = summarise(measurements)
+        ratio = ratios(summary)
+        kind = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+        title = (f"Podium lesson page benchmark, {kind}: wrk -t{args.threads} "
+                 f"-c{args.connections} -d{args.duration}s, {args.workers} uvicorn workers, "
+                 f"{'median of ' + str(args.rounds) + ' rounds' if args.rounds > 1 else '1 round'}")
+        table = format_table(summary, ratio, title)
+        result_file = write_results(args, started, database_url, prepared, targets,
+                                    measurements, summary, ratio, outputs)
+        print()
+        print(table)
+        print(f"\nJSON: {result_file}")
+        bad = sum(row["errors"] + row["non200"] for row in summary.values())
+        if bad:
+            print(f"WARNING: {bad:.0f} responses were errors or not 200; see the JSON.",
+                  file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        if args.keep_tmp:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_results(args: argparse.Namespace, started: datetime, database_url: str,
+                  prepared: Prepared, targets: list[Target], measurements: list[Measurement],
+                  summary: dict[str, Any], ratio: dict[str, Any],
+                  outputs: dict[str, str]) -> Path:
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    path = args.results_dir / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    document = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "database": "postgresql" if database_url.startswith("postgresql") else "sqlite",
+        "database_url": redact(database_url),
+        "settings": {"duration_s": args.duration, "connections": args.connections,
+                     "threads": args.threads, "workers": args.workers,
+                     "warmup_s": args.warmup, "rounds": args.rounds,
+                     "wrk_timeout_s": args.timeout},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "python": sys.version.split()[0]},
+        "targets": {t.name: {"method": t.method, "path": t.path,
+                             "wrk": " ".join(wrk_command(t, args, args.duration)),
+                             "response_bytes": prepared.page_bytes.get(t.name)}
+                    for t in targets},
+        "summary": summary,
+        "ratios": ratio,
+        "measurements": [asdict(m) for m in measurements],
+        "wrk_output": outputs,
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    return path
+
+
+def _terminate(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the finally blocks: servers stop
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return run(args)
+    except BenchError as exc:
+        print(f"bench: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bench: interrupted; servers stopped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
