@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.auth import service as auth_service
 from app.config import Settings
@@ -129,3 +130,14 @@ CurrentUser = Annotated[User, Depends(require_user)]
 AdminUser = Annotated[User, Depends(require_admin)]
 TrainerUser = Annotated[User, Depends(require_trainer)]
 HRUser = Annotated[User, Depends(require_hr)]
+require_learner_or_staff = require_role(Role.executive, Role.trainer, Role.admin)
+LearnerOrStaffUser = Annotated[User, Depends(require_learner_or_staff)]
+ExecutiveUser = Annotated[User, Depends(require_executive)]
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form, for routes whose field names are not fixed (quiz answers)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(form_data)]

@@ -17,6 +17,7 @@ from app.enrolments import routes as enrolment_routes
 from app.errors import install_error_handlers
 from app.home import routes as home_routes
 from app.learning import routes as learning_routes
+from app.quizzes import routes as quiz_routes
 from app.security.middleware import SecurityMiddleware
 
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -28,6 +29,7 @@ ROUTERS = (
     admin_routes.router,
     learning_routes.router,
     enrolment_routes.router,
+    quiz_routes.router,
 )
 
 

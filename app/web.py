@@ -47,6 +47,21 @@ templates = Jinja2Blocks(directory=str(TEMPLATES_DIR), context_processors=[_cont
 templates.env.globals["static_version"] = "1"
 
 
+def _install_filters() -> None:
+    from app.courses.service import item_url
+    from app.quizzes import grading
+    from app.quizzes.render import describe_response, feedback_html, question_html
+
+    templates.env.filters["question_html"] = question_html
+    templates.env.filters["feedback_html"] = lambda text, question: feedback_html(text, question)
+    templates.env.filters["describe_response"] = describe_response
+    templates.env.filters["matching_answers"] = grading.matching_answers
+    templates.env.globals["item_url"] = item_url
+
+
+_install_filters()
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 

@@ -113,7 +113,11 @@ def render_markdown(text: str, *, link_resolver: Callable[[str], str | None] | N
     env: dict[str, object] = {}
     tokens = _MD.parse(text, env)
     _prepare(tokens, link_resolver)
-    html = _MD.renderer.render(tokens, _MD.options, env)
+    return sanitise_html(_MD.renderer.render(tokens, _MD.options, env))
+
+
+def sanitise_html(html: str) -> str:
+    """The one allow-list for HTML from content (lessons, quiz questions in [html])."""
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),

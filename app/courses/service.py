@@ -15,6 +15,7 @@ from app.content.markdown import render_markdown
 from app.courses.package import lesson_link_target, write_package
 from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec
 from app.models import Course, Lesson, Module, utcnow
+from app.quizzes.spec import QuizSettings
 
 
 @dataclass
@@ -41,6 +42,17 @@ class ImportReport:
 def lesson_url(course_slug: str, lesson_slug: str, fragment: str | None = None) -> str:
     url = f"/courses/{quote(course_slug)}/lessons/{quote(lesson_slug)}"
     return f"{url}#{quote(fragment)}" if fragment else url
+
+
+def quiz_url(course_slug: str, quiz_slug: str) -> str:
+    return f"/courses/{quote(course_slug)}/quizzes/{quote(quiz_slug)}"
+
+
+def item_url(course_slug: str, lesson: Lesson) -> str:
+    """The page of a course item: a reading lesson or a quiz."""
+    if lesson.kind == "quiz":
+        return quiz_url(course_slug, lesson.slug)
+    return lesson_url(course_slug, lesson.slug)
 
 
 def render_lesson(spec: CourseSpec, module_slug: str, body: str) -> str:
@@ -96,7 +108,8 @@ def import_course(
         session.add(module)
         session.flush()
         for lesson_position, lesson_spec in enumerate(module_spec.lessons, start=1):
-            html = render_lesson(spec, module_spec.slug, lesson_spec.body)
+            is_quiz = lesson_spec.kind == "quiz"
+            html = "" if is_quiz else render_lesson(spec, module_spec.slug, lesson_spec.body)
             lesson = lessons.get(lesson_spec.slug)
             if lesson is None:
                 lesson = Lesson(
@@ -146,6 +159,9 @@ def import_course(
                 )
                 lesson.retired_at = None
             session.add(lesson)
+            if is_quiz:
+                session.flush()
+                _sync_quiz(session, lesson, lesson_spec, now)
 
     kept_modules = {m.slug for m in spec.modules}
     kept_lessons = {les.slug for m in spec.modules for les in m.lessons}
@@ -161,6 +177,15 @@ def import_course(
             report.lessons_retired.append(slug)
     session.flush()
     return report
+
+
+def _sync_quiz(session: Session, lesson: Lesson, spec: LessonSpec, now: datetime) -> None:
+    from app.quizzes.gift import parse_gift
+    from app.quizzes.service import sync_quiz
+
+    questions, _warnings = parse_gift(spec.body)  # the package was validated already
+    sync_quiz(session, lesson=lesson, settings=spec.quiz or QuizSettings(),
+              questions=questions, now=now)
 
 
 def get_course(session: Session, slug: str) -> Course | None:
@@ -192,6 +217,15 @@ def active_outline(
     return [(m, by_module[m.id]) for m in modules if m.id is not None]
 
 
+def _quiz_settings(session: Session, lesson: Lesson) -> QuizSettings | None:
+    if lesson.kind != "quiz":
+        return None
+    from app.quizzes.service import get_quiz, quiz_settings
+
+    quiz = get_quiz(session, lesson_id=lesson.id)
+    return quiz_settings(quiz) if quiz else QuizSettings()
+
+
 def course_to_spec(session: Session, course: Course) -> CourseSpec:
     return CourseSpec(
         slug=course.slug,
@@ -214,6 +248,7 @@ def course_to_spec(session: Session, course: Course) -> CourseSpec:
                         body=les.body_md,
                         required=les.required,
                         kind=les.kind,
+                        quiz=_quiz_settings(session, les),
                     )
                     for les in lessons
                 ],

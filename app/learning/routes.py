@@ -6,53 +6,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from app.courses import service as courses
-from app.deps import (
-    DatabaseDep,
-    Public,
-    SessionDep,
-    require_executive,
-    require_role,
-)
+from app.courses.service import quiz_url
+from app.deps import DatabaseDep, ExecutiveUser, LearnerOrStaffUser, Public, SessionDep
 from app.learning import service
-from app.models import Course, Enrolment, Lesson, Role, User
+from app.learning.access import course_for, ensure_unlocked, lesson_for
 from app.web import is_htmx, redirect, render
 
 router = APIRouter()
 
-LearnerOrStaff = Annotated[User, Depends(require_role(Role.executive, Role.trainer,
-                                                      Role.admin))]
-Executive = Annotated[User, Depends(require_executive)]
-
-
-def _course_for(session: SessionDep, user: User, slug: str) -> tuple[Course, Enrolment | None]:
-    """A course the user may see: executives only their own enrolments (anything else
-    looks missing); trainers and admins any course, as a preview."""
-    course = courses.get_course(session, slug)
-    if course is None:
-        raise HTTPException(status_code=404)
-    enrolment = None
-    if user.role == Role.executive:
-        enrolment = service.get_enrolment(session, user_id=user.id, course_id=course.id)
-        if enrolment is None:
-            raise HTTPException(status_code=404)
-    return course, enrolment
-
-
-def _lesson_for(session: SessionDep, course: Course, slug: str) -> Lesson:
-    lesson = service.get_live_lesson(session, course=course, slug=slug)
-    if lesson is None:
-        raise HTTPException(status_code=404)
-    return lesson
 
 
 @router.get("/courses/{slug}")
-def course_page(request: Request, slug: str, user: LearnerOrStaff,
+def course_page(request: Request, slug: str, user: LearnerOrStaffUser,
                 session: SessionDep) -> Response:
-    course, enrolment = _course_for(session, user, slug)
+    course, enrolment = course_for(session, user, slug)
     progress = service.course_progress(session, course=course,
                                        user_id=user.id if enrolment else None,
                                        enrolment=enrolment)
@@ -62,17 +33,18 @@ def course_page(request: Request, slug: str, user: LearnerOrStaff,
 
 
 @router.get("/courses/{slug}/lessons/{lesson_slug}")
-def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrStaff,
+def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrStaffUser,
                 session: SessionDep, database: DatabaseDep) -> Response:
-    course, enrolment = _course_for(session, user, slug)
-    lesson = _lesson_for(session, course, lesson_slug)
+    course, enrolment = course_for(session, user, slug)
+    lesson = lesson_for(session, course, lesson_slug)
     progress = service.course_progress(session, course=course,
                                        user_id=user.id if enrolment else None,
                                        enrolment=enrolment)
+    if lesson.kind == "quiz":
+        return redirect(request, quiz_url(course.slug, lesson.slug))
+    ensure_unlocked(progress, lesson)
     state = progress.state_of(lesson.id)
     module = progress.module_of(lesson.id)
-    if enrolment is not None and state is not None and state.locked and module is not None:
-        raise HTTPException(status_code=403, detail=f"This lesson is locked. {module.lock_reason}")
     if enrolment is not None:
         with database.session(write=True) as write:
             service.record_open(write, user_id=user.id, lesson_id=lesson.id)
@@ -83,17 +55,16 @@ def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrSt
 
 
 @router.post("/courses/{slug}/lessons/{lesson_slug}/complete")
-def complete(request: Request, slug: str, lesson_slug: str, user: Executive,
+def complete(request: Request, slug: str, lesson_slug: str, user: ExecutiveUser,
              session: SessionDep) -> Response:
-    course, enrolment = _course_for(session, user, slug)
+    course, enrolment = course_for(session, user, slug)
     assert enrolment is not None
-    lesson = _lesson_for(session, course, lesson_slug)
+    lesson = lesson_for(session, course, lesson_slug)
+    if lesson.kind != "reading":
+        raise HTTPException(status_code=404)  # quizzes complete by being passed
     if course.sequential:
-        before = service.course_progress(session, course=course, user_id=user.id,
-                                         enrolment=enrolment)
-        state = before.state_of(lesson.id)
-        if state is not None and state.locked:
-            raise HTTPException(status_code=403, detail="This lesson is locked.")
+        ensure_unlocked(service.course_progress(session, course=course, user_id=user.id,
+                                                enrolment=enrolment), lesson)
     progress = service.complete_lesson(session, user_id=user.id, course=course, lesson=lesson,
                                        enrolment=enrolment)
     if not is_htmx(request):
@@ -105,17 +76,17 @@ def complete(request: Request, slug: str, lesson_slug: str, user: Executive,
 
 
 @router.post("/courses/{slug}/lessons/{lesson_slug}/time")
-def reading_time(slug: str, lesson_slug: str, user: Executive, session: SessionDep,
+def reading_time(slug: str, lesson_slug: str, user: ExecutiveUser, session: SessionDep,
                  seconds: Annotated[int, Form(ge=0, le=3600)] = 0) -> Response:
-    course, _ = _course_for(session, user, slug)
-    lesson = _lesson_for(session, course, lesson_slug)
+    course, _ = course_for(session, user, slug)
+    lesson = lesson_for(session, course, lesson_slug)
     service.record_reading_time(session, user_id=user.id, lesson=lesson, seconds=seconds)
     return Response(status_code=204)
 
 
 @router.get("/courses/{slug}/certificate")
-def certificate(request: Request, slug: str, user: Executive, session: SessionDep) -> Response:
-    course, _ = _course_for(session, user, slug)
+def certificate(request: Request, slug: str, user: ExecutiveUser, session: SessionDep) -> Response:
+    course, _ = course_for(session, user, slug)
     cert = service.certificate_for(session, user_id=user.id, course=course)
     if cert is None:
         raise HTTPException(status_code=404, detail="You have not completed this course yet.")

@@ -13,12 +13,21 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from app.courses.service import active_outline
 from app.db import insert_for
-from app.models import Course, Enrolment, Lesson, LessonProgress, Module, User, utcnow
+from app.models import (
+    Course,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    Module,
+    QuizAttempt,
+    User,
+    utcnow,
+)
 
 MAX_BEAT_SECONDS = 60  # one heartbeat credits at most this much reading time
 TIME_CAP_FACTOR = 4  # and a lesson at most this many times its estimated minutes
@@ -32,6 +41,10 @@ class LessonState:
     status: str = NOT_STARTED
     locked: bool = False
     completed_at: datetime | None = None
+    # Quizzes only: submitted attempts, best score (percent) and whether grading is pending
+    quiz_attempts: int = 0
+    quiz_best: float | None = None
+    quiz_pending: bool = False
 
     @property
     def done(self) -> bool:
@@ -164,6 +177,8 @@ def course_progress(
                     )
                 )
             }
+    quiz_summary = _quiz_summary(session, user_id, [les.id for _, lessons in outline
+                                                    for les in lessons if les.kind == "quiz"])
     progress = CourseProgress(course=course, enrolment=enrolment)
     blocked_by: Module | None = None
     for module, lessons in outline:
@@ -173,9 +188,13 @@ def course_progress(
             status = (
                 NOT_STARTED if row is None else (COMPLETED if row.completed_at else IN_PROGRESS)
             )
+            attempts, best, pending = quiz_summary.get(lesson.id, (0, None, False))
+            if status == NOT_STARTED and attempts:
+                status = IN_PROGRESS
             states.append(
                 LessonState(
-                    lesson=lesson, status=status, completed_at=row.completed_at if row else None
+                    lesson=lesson, status=status, completed_at=row.completed_at if row else None,
+                    quiz_attempts=attempts, quiz_best=best, quiz_pending=pending,
                 )
             )
         state = ModuleState(module=module, lessons=states)
@@ -188,6 +207,20 @@ def course_progress(
             blocked_by = module
         progress.modules.append(state)
     return progress
+
+
+def _quiz_summary(session: Session, user_id: int | None,
+                  quiz_ids: list[int]) -> dict[int, tuple[int, float | None, bool]]:
+    """Per quiz: submitted attempts, best score and pending grading (one query)."""
+    if user_id is None or not quiz_ids:
+        return {}
+    rows = session.exec(
+        select(QuizAttempt.lesson_id, func.count(), func.max(QuizAttempt.score),
+               func.max(case((col(QuizAttempt.needs_grading).is_(True), 1), else_=0)))
+        .where(QuizAttempt.user_id == user_id, col(QuizAttempt.lesson_id).in_(quiz_ids),
+               col(QuizAttempt.submitted_at).is_not(None))
+        .group_by(QuizAttempt.lesson_id)).all()
+    return {lesson_id: (count, best, bool(pending)) for lesson_id, count, best, pending in rows}
 
 
 @dataclass

@@ -4,6 +4,7 @@ from app.models.auth import AuthSession, LoginThrottle
 from app.models.base import NAMING_CONVENTION, UTCDateTime, utcnow
 from app.models.course import Course, Lesson, Module
 from app.models.learning import Enrolment, LessonProgress
+from app.models.quiz import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
 from app.models.user import Cohort, CohortMember, Role, User
 
 __all__ = [
@@ -17,6 +18,10 @@ __all__ = [
     "LessonProgress",
     "LoginThrottle",
     "Module",
+    "Quiz",
+    "QuizAnswer",
+    "QuizAttempt",
+    "QuizQuestion",
     "Role",
     "UTCDateTime",
     "User",

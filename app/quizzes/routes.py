@@ -1,0 +1,177 @@
+"""Taking quizzes: the quiz page, attempts, answers saved as the executive goes, submission
+and results."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from sqlmodel import Session, select
+
+from app.courses.service import quiz_url
+from app.deps import (
+    DatabaseDep,
+    ExecutiveUser,
+    FormDep,
+    LearnerOrStaffUser,
+    SessionDep,
+)
+from app.learning import service as learning
+from app.learning.access import course_for, ensure_unlocked, lesson_for
+from app.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, User
+from app.quizzes import service
+from app.quizzes.service import AttemptClosed, RawResponse
+from app.web import redirect, render
+
+router = APIRouter()
+
+BASE = "/courses/{slug}/quizzes/{quiz_slug}"
+
+
+def _quiz_context(session: Session, user: User, slug: str, quiz_slug: str,
+                  ) -> tuple[Course, Enrolment | None, Lesson, Quiz, learning.CourseProgress]:
+    course, enrolment = course_for(session, user, slug)
+    lesson = lesson_for(session, course, quiz_slug, kind="quiz")
+    quiz = service.get_quiz(session, lesson_id=lesson.id)
+    if quiz is None:
+        raise HTTPException(status_code=404)
+    progress = learning.course_progress(session, course=course,
+                                        user_id=user.id if enrolment else None,
+                                        enrolment=enrolment)
+    ensure_unlocked(progress, lesson)
+    return course, enrolment, lesson, quiz, progress
+
+
+def _attempt(session: Session, lesson: Lesson, user: User, number: int, *,
+             lock: bool = False) -> QuizAttempt:
+    query = select(QuizAttempt).where(QuizAttempt.lesson_id == lesson.id,
+                                      QuizAttempt.user_id == user.id,
+                                      QuizAttempt.number == number)
+    if lock:  # serialise saves and submissions of one attempt (PostgreSQL row lock)
+        query = query.with_for_update()
+    attempt = session.exec(query).first()
+    if attempt is None:
+        raise HTTPException(status_code=404)
+    return attempt
+
+
+def _attempt_url(course: Course, lesson: Lesson, attempt: QuizAttempt) -> str:
+    return f"{quiz_url(course.slug, lesson.slug)}/attempts/{attempt.number}"
+
+
+def raw_answer(form: FormDep, question_id: int) -> RawResponse | None:
+    """The values posted for one question: ``q<id>`` (one or several values) or, for
+    matching, ``q<id>_<pair>`` fields. None when the question was not in the form."""
+    prefix = f"q{question_id}_"
+    pairs = {key[len(prefix):]: str(value) for key, value in form.multi_items()
+             if key.startswith(prefix) and str(value) != ""}
+    if any(key.startswith(prefix) for key in form):
+        return pairs
+    values = [str(v) for v in form.getlist(f"q{question_id}")]
+    if f"q{question_id}" not in form:
+        return None
+    return [v for v in values if v != ""] if len(values) > 1 else values
+
+
+@router.get(BASE)
+def quiz_page(request: Request, slug: str, quiz_slug: str, user: LearnerOrStaffUser,
+              session: SessionDep) -> Response:
+    _, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
+    status = service.quiz_status(session, quiz=quiz, user_id=user.id)
+    previous, following = progress.neighbours(lesson.id)
+    return render(request, "quizzes/quiz.html", {
+        "progress": progress, "lesson": lesson, "quiz": quiz, "status": status,
+        "module": progress.module_of(lesson.id), "preview": enrolment is None,
+        "previous": previous, "next": following, "error": None})
+
+
+@router.post(BASE + "/attempts")
+def start(request: Request, slug: str, quiz_slug: str, user: ExecutiveUser,
+          session: SessionDep) -> Response:
+    course, _, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
+    try:
+        attempt = service.start_attempt(session, quiz=quiz, user_id=user.id)
+    except AttemptClosed as exc:
+        status = service.quiz_status(session, quiz=quiz, user_id=user.id)
+        return render(request, "quizzes/quiz.html", {
+            "progress": progress, "lesson": lesson, "quiz": quiz, "status": status,
+            "module": progress.module_of(lesson.id), "preview": False, "error": str(exc)},
+            status_code=400)
+    return redirect(request, _attempt_url(course, lesson, attempt))
+
+
+@router.get(BASE + "/attempts/{number}")
+def attempt_page(request: Request, slug: str, quiz_slug: str, number: int,
+                 user: ExecutiveUser, session: SessionDep, database: DatabaseDep) -> Response:
+    course, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
+    attempt = _attempt(session, lesson, user, number)
+    if attempt.submitted_at is None and service.is_expired(attempt):
+        with database.session(write=True) as write:  # time is up: submit what was saved
+            locked = _attempt(write, lesson, user, number, lock=True)
+            service.finish_if_expired(write, attempt=locked, course=course,
+                                      enrolment=enrolment, lesson=lesson)
+        return redirect(request, _attempt_url(course, lesson, attempt))
+    return _render_attempt(request, session, progress, lesson, quiz, attempt, user)
+
+
+def _render_attempt(request: Request, session: Session, progress: learning.CourseProgress,
+                    lesson: Lesson, quiz: Quiz, attempt: QuizAttempt, user: User, *,
+                    errors: dict[int, str] | None = None,
+                    posted: dict[int, RawResponse] | None = None,
+                    status_code: int = 200) -> Response:
+    view = service.attempt_view(session, attempt=attempt)
+    for item in view.items:  # show what was just typed, even when it was refused
+        if posted and item.row.id in posted:
+            item.raw = posted[item.row.id]
+        if errors and item.row.id in errors:
+            item.error = errors[item.row.id]
+    status = service.quiz_status(session, quiz=quiz, user_id=user.id)
+    return render(request, "quizzes/attempt.html", {
+        "progress": progress, "lesson": lesson, "quiz": quiz, "view": view, "status": status,
+        "reveal": status.reveal_answers(attempt), "has_errors": bool(errors),
+        "attempt_url": _attempt_url(progress.course, lesson, attempt)},
+        status_code=status_code)
+
+
+@router.post(BASE + "/attempts/{number}/answers/{question_id}")
+def save_answer(request: Request, slug: str, quiz_slug: str, number: int, question_id: int,
+                user: ExecutiveUser, session: SessionDep, form: FormDep) -> Response:
+    _, _, lesson, _, _ = _quiz_context(session, user, slug, quiz_slug)
+    attempt = _attempt(session, lesson, user, number, lock=True)
+    raw = raw_answer(form, question_id)
+    closed = False
+    try:
+        error = service.save_answer(session, attempt=attempt, question_id=question_id,
+                                    raw=raw if raw is not None else [])
+    except AttemptClosed as exc:
+        error, closed = str(exc), True
+    return render(request, "quizzes/attempt.html",
+                  {"question_id": question_id, "error": error, "closed": closed},
+                  block="answer_status", status_code=200 if error is None else 422)
+
+
+@router.post(BASE + "/attempts/{number}/submit")
+def submit(request: Request, slug: str, quiz_slug: str, number: int, user: ExecutiveUser,
+           session: SessionDep, form: FormDep) -> Response:
+    course, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
+    attempt = _attempt(session, lesson, user, number, lock=True)
+    url = _attempt_url(course, lesson, attempt)
+    if attempt.submitted_at is not None:  # a second click or tab: the same result
+        return redirect(request, url)
+    errors: dict[int, str] = {}
+    posted: dict[int, RawResponse] = {}
+    if not service.is_expired(attempt):
+        for item in service.attempt_view(session, attempt=attempt).items:
+            raw = raw_answer(form, item.row.id)
+            if raw is None or not item.question.graded:
+                continue
+            posted[item.row.id] = raw
+            error = service.save_answer(session, attempt=attempt, question_id=item.row.id,
+                                        raw=raw)
+            if error:
+                errors[item.row.id] = error
+    if errors:
+        return _render_attempt(request, session, progress, lesson, quiz, attempt, user,
+                               errors=errors, posted=posted, status_code=400)
+    service.submit_attempt(session, attempt=attempt, course=course, enrolment=enrolment,
+                           lesson=lesson)
+    return redirect(request, url)

@@ -1,0 +1,364 @@
+"""Quizzes in the database and attempts at them.
+
+An attempt is started, saved answer by answer, and submitted once: the submission is a
+single conditional UPDATE (``submitted_at IS NULL``), so two tabs or a double click record
+one graded attempt. A time limit is enforced here, on the server: answers after the
+deadline are refused and an expired attempt is submitted with what was saved.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from app.db import insert_for
+from app.models import (
+    Course,
+    Enrolment,
+    Lesson,
+    Quiz,
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+    utcnow,
+)
+from app.quizzes import grading
+from app.quizzes.spec import QType, Question, QuizReveal, QuizSettings, ScorePolicy
+
+RawResponse = list[str] | dict[str, str]
+
+
+class AttemptClosed(Exception):
+    """The attempt can no longer change; the message says why."""
+
+
+# Storage -------------------------------------------------------------------------------
+
+def sync_quiz(session: Session, *, lesson: Lesson, settings: QuizSettings,
+              questions: list[Question], now: datetime | None = None) -> bool:
+    """Store a quiz's settings and questions. Returns True when the questions changed (the
+    old rows are retired, never deleted: attempts keep the questions they started with)."""
+    now = now or utcnow()
+    quiz = session.get(Quiz, lesson.id) or Quiz(lesson_id=lesson.id)
+    quiz.pass_mark, quiz.attempts_allowed = settings.pass_mark, settings.attempts
+    quiz.shuffle, quiz.time_limit_minutes = settings.shuffle, settings.time_limit
+    quiz.score_policy, quiz.reveal = settings.score.value, settings.reveal.value
+    session.add(quiz)
+    current = live_questions(session, lesson_id=lesson.id)
+    wanted = [_canonical(q) for q in questions]
+    if [_canonical(q) for _, q in current] == wanted:
+        return False
+    for row, _ in current:
+        row.retired_at = now
+        session.add(row)
+    for position, question in enumerate(questions, start=1):
+        session.add(QuizQuestion(lesson_id=lesson.id, position=position,
+                                 qtype=question.type.value, data=json.dumps(question.to_dict()),
+                                 created_at=now))
+    session.flush()
+    return True
+
+
+def _canonical(question: Question) -> str:
+    data = question.to_dict()
+    data.pop("line", None)
+    return json.dumps(data, sort_keys=True)
+
+
+def live_questions(session: Session, *, lesson_id: int) -> list[tuple[QuizQuestion, Question]]:
+    rows = session.exec(select(QuizQuestion).where(QuizQuestion.lesson_id == lesson_id,
+                                                   col(QuizQuestion.retired_at).is_(None))
+                        .order_by(QuizQuestion.position)).all()
+    return [(row, Question.from_dict(json.loads(row.data))) for row in rows]
+
+
+def get_quiz(session: Session, *, lesson_id: int) -> Quiz | None:
+    return session.get(Quiz, lesson_id)
+
+
+def quiz_settings(quiz: Quiz) -> QuizSettings:
+    return QuizSettings(pass_mark=quiz.pass_mark, attempts=quiz.attempts_allowed,
+                        shuffle=quiz.shuffle, time_limit=quiz.time_limit_minutes,
+                        score=ScorePolicy(quiz.score_policy), reveal=QuizReveal(quiz.reveal))
+
+
+# Status --------------------------------------------------------------------------------
+
+@dataclass
+class QuizStatus:
+    quiz: Quiz
+    attempts: list[QuizAttempt]
+    questions: int
+
+    @property
+    def submitted(self) -> list[QuizAttempt]:
+        return [a for a in self.attempts if a.submitted_at is not None]
+
+    @property
+    def in_progress(self) -> QuizAttempt | None:
+        return next((a for a in self.attempts if a.submitted_at is None), None)
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.quiz.attempts_allowed == 0:
+            return None
+        return max(0, self.quiz.attempts_allowed - len(self.attempts))
+
+    @property
+    def best_score(self) -> float | None:
+        scores = [a.score for a in self.submitted if a.score is not None]
+        return max(scores) if scores else None
+
+    @property
+    def counted_score(self) -> float | None:
+        graded = [a for a in self.submitted if a.score is not None]
+        if not graded:
+            return None
+        if self.quiz.score_policy == ScorePolicy.last:
+            return graded[-1].score
+        return max(a.score for a in graded if a.score is not None)
+
+    @property
+    def passed(self) -> bool:
+        score = self.counted_score
+        return score is not None and score >= self.quiz.pass_mark
+
+    @property
+    def pending(self) -> bool:
+        return any(a.needs_grading for a in self.submitted)
+
+    @property
+    def can_start(self) -> bool:
+        left = self.attempts_left
+        return self.in_progress is None and (left is None or left > 0)
+
+    def reveal_answers(self, attempt: QuizAttempt) -> bool:
+        if attempt.submitted_at is None:
+            return False
+        if self.quiz.reveal == QuizReveal.after_submit:
+            return True
+        if self.quiz.reveal == QuizReveal.after_pass:
+            return self.passed or self.attempts_left == 0
+        return False
+
+
+def quiz_status(session: Session, *, quiz: Quiz, user_id: int) -> QuizStatus:
+    attempts = list(session.exec(select(QuizAttempt)
+                                 .where(QuizAttempt.lesson_id == quiz.lesson_id,
+                                        QuizAttempt.user_id == user_id)
+                                 .order_by(QuizAttempt.number)).all())
+    count = session.exec(select(func.count()).select_from(QuizQuestion)
+                         .where(QuizQuestion.lesson_id == quiz.lesson_id,
+                                col(QuizQuestion.retired_at).is_(None),
+                                QuizQuestion.qtype != QType.description.value)).one()
+    return QuizStatus(quiz=quiz, attempts=attempts, questions=count)
+
+
+# Attempts ------------------------------------------------------------------------------
+
+def start_attempt(session: Session, *, quiz: Quiz, user_id: int,
+                  now: datetime | None = None) -> QuizAttempt:
+    """Resume the attempt in progress, or start a new one if attempts are left.
+    Raises AttemptClosed when none are left."""
+    now = now or utcnow()
+    status = quiz_status(session, quiz=quiz, user_id=user_id)
+    if status.in_progress is not None:
+        return status.in_progress
+    if not status.can_start:
+        raise AttemptClosed("You have used all your attempts at this quiz.")
+    questions = live_questions(session, lesson_id=quiz.lesson_id)
+    layout = [{"id": row.id, "order": _order(question, quiz.shuffle)}
+              for row, question in questions]
+    attempt = QuizAttempt(
+        lesson_id=quiz.lesson_id, user_id=user_id, number=len(status.attempts) + 1,
+        started_at=now, layout=json.dumps(layout),
+        deadline_at=now + timedelta(minutes=quiz.time_limit_minutes)
+        if quiz.time_limit_minutes else None)
+    try:
+        with session.begin_nested():  # two tabs starting at once: one attempt wins
+            session.add(attempt)
+    except IntegrityError:
+        existing = get_attempt(session, lesson_id=quiz.lesson_id, user_id=user_id,
+                               number=attempt.number)
+        assert existing is not None
+        return existing
+    return attempt
+
+
+def _order(question: Question, shuffle: bool) -> list[int]:
+    """The order in which a question's options are shown in one attempt."""
+    if question.type in (QType.single, QType.multiple):
+        size = len(question.choices)
+    elif question.type == QType.matching:
+        size = len(grading.matching_answers(question))
+    else:
+        return []
+    order = list(range(size))
+    if shuffle:
+        random.SystemRandom().shuffle(order)
+    return order
+
+
+def get_attempt(session: Session, *, lesson_id: int, user_id: int,
+                number: int) -> QuizAttempt | None:
+    return session.exec(select(QuizAttempt).where(QuizAttempt.lesson_id == lesson_id,
+                                                  QuizAttempt.user_id == user_id,
+                                                  QuizAttempt.number == number)).first()
+
+
+@dataclass
+class AttemptItem:
+    number: int  # as shown: question 1, 2, … (descriptions are not numbered)
+    row: QuizQuestion
+    question: Question
+    order: list[int]
+    raw: RawResponse | None = None
+    answer: QuizAnswer | None = None
+    grade: grading.Grade | None = None
+    error: str | None = None
+
+    @property
+    def fraction(self) -> float | None:
+        return self.answer.fraction if self.answer else (0.0 if self.question.auto_graded
+                                                           else None)
+
+
+@dataclass
+class AttemptView:
+    attempt: QuizAttempt
+    items: list[AttemptItem] = field(default_factory=list)
+
+    @property
+    def graded_items(self) -> list[AttemptItem]:
+        return [i for i in self.items if i.question.graded]
+
+
+def attempt_view(session: Session, *, attempt: QuizAttempt) -> AttemptView:
+    layout = json.loads(attempt.layout)
+    ids = [entry["id"] for entry in layout]
+    rows = {r.id: r for r in session.exec(select(QuizQuestion)
+                                          .where(col(QuizQuestion.id).in_(ids)))}
+    answers = {a.question_id: a for a in session.exec(
+        select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))}
+    view = AttemptView(attempt=attempt)
+    number = 0
+    for entry in layout:
+        row = rows[entry["id"]]
+        question = Question.from_dict(json.loads(row.data))
+        if question.graded:
+            number += 1
+        answer = answers.get(row.id)
+        raw = json.loads(answer.response) if answer else None
+        item = AttemptItem(number=number, row=row, question=question, order=entry["order"],
+                           raw=raw, answer=answer)
+        if attempt.submitted_at is not None and question.graded:
+            response = grading.parse_response(question, raw)[0] if raw is not None else None
+            item.grade = grading.grade(question, response)
+        view.items.append(item)
+    return view
+
+
+def is_expired(attempt: QuizAttempt, now: datetime | None = None) -> bool:
+    return attempt.deadline_at is not None and (now or utcnow()) > attempt.deadline_at
+
+
+def save_answer(session: Session, *, attempt: QuizAttempt, question_id: int,
+                raw: RawResponse, now: datetime | None = None) -> str | None:
+    """Validate and store one answer; returns a message for the learner if refused."""
+    now = now or utcnow()
+    if attempt.submitted_at is not None:
+        raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
+    if is_expired(attempt, now):
+        raise AttemptClosed("The time limit has passed; this attempt can no longer change.")
+    layout_ids = {entry["id"] for entry in json.loads(attempt.layout)}
+    row = session.get(QuizQuestion, question_id) if question_id in layout_ids else None
+    if row is None:
+        return "That question is not part of this attempt."
+    question = Question.from_dict(json.loads(row.data))
+    if not question.graded:
+        return "This item takes no answer."
+    _, error = grading.parse_response(question, raw)
+    if error:
+        return error
+    insert = insert_for(session)
+    statement = insert(QuizAnswer).values(attempt_id=attempt.id, question_id=question_id,
+                                          response=json.dumps(raw), updated_at=now)
+    session.exec(statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={"response": statement.excluded.response, "updated_at": now}))
+    return None
+
+
+def submit_attempt(session: Session, *, attempt: QuizAttempt, course: Course,
+                   enrolment: Enrolment | None, lesson: Lesson,
+                   now: datetime | None = None) -> QuizAttempt:
+    """Submit and grade an attempt exactly once; a second submission changes nothing and
+    returns the same result."""
+    now = now or utcnow()
+    claimed = session.exec(update(QuizAttempt)
+                           .where(QuizAttempt.id == attempt.id,
+                                  col(QuizAttempt.submitted_at).is_(None))
+                           .values(submitted_at=now)).rowcount
+    session.refresh(attempt)
+    if claimed == 1:
+        _grade(session, attempt=attempt, course=course, enrolment=enrolment, lesson=lesson)
+    return attempt
+
+
+def _grade(session: Session, *, attempt: QuizAttempt, course: Course,
+           enrolment: Enrolment | None, lesson: Lesson) -> None:
+    view = attempt_view(session, attempt=attempt)
+    marks: list[tuple[float | None, float]] = []
+    for item in view.graded_items:
+        raw = item.raw
+        response = grading.parse_response(item.question, raw)[0] if raw is not None else None
+        result = grading.grade(item.question, response)
+        fraction = result.fraction
+        if item.question.type == QType.essay and raw is None:
+            fraction = 0.0  # nothing to grade: an unanswered essay scores zero
+        if item.answer is None:
+            item.answer = QuizAnswer(attempt_id=attempt.id, question_id=item.row.id,
+                                     response=json.dumps(None))
+        item.answer.fraction = fraction
+        session.add(item.answer)
+        marks.append((fraction, 1.0))
+    _record_score(session, attempt=attempt, marks=marks, course=course, enrolment=enrolment,
+                  lesson=lesson)
+
+
+def _record_score(session: Session, *, attempt: QuizAttempt,
+                  marks: list[tuple[float | None, float]], course: Course,
+                  enrolment: Enrolment | None, lesson: Lesson) -> None:
+    from app.learning.service import complete_lesson
+
+    quiz = session.get(Quiz, attempt.lesson_id)
+    assert quiz is not None
+    score = grading.quiz_percent(marks) if marks else 100.0
+    attempt.score = score
+    attempt.needs_grading = score is None
+    attempt.passed = None if score is None else score >= quiz.pass_mark
+    session.add(attempt)
+    session.flush()
+    status = quiz_status(session, quiz=quiz, user_id=attempt.user_id)
+    if status.passed and enrolment is not None:
+        complete_lesson(session, user_id=attempt.user_id, course=course, lesson=lesson,
+                        enrolment=enrolment)
+
+
+def finish_if_expired(session: Session, *, attempt: QuizAttempt, course: Course,
+                      enrolment: Enrolment | None, lesson: Lesson,
+                      now: datetime | None = None) -> bool:
+    """Submit an attempt whose time is up with the answers saved before the deadline."""
+    if attempt.submitted_at is None and is_expired(attempt, now):
+        submit_attempt(session, attempt=attempt, course=course, enrolment=enrolment,
+                       lesson=lesson, now=now)
+        return True
+    return False
+
+
