@@ -115,7 +115,7 @@ class GiftWarning:
 
 class QuizReveal(StrEnum):
     after_submit = "after-submit"   # correct answers shown after each submitted attempt
-    after_pass = "after-pass"       # only once the quiz is passed (or no attempts are left)
+    after_pass = "after-pass"  # noqa: S105  (once the quiz is passed or no attempts are left)
     never = "never"
 
 
