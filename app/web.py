@@ -26,6 +26,7 @@ NOTICES: dict[str, str] = {
     "cohort-created": "The cohort was created.",
     "cohort-saved": "The cohort was saved.",
     "cohort-deleted": "The cohort was deleted.",
+    "graded": "The marks were saved.",
     "unenrolled": "The enrolment was removed. The executive's progress is kept on record.",
 }
 

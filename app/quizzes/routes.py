@@ -14,12 +14,14 @@ from app.deps import (
     FormDep,
     LearnerOrStaffUser,
     SessionDep,
+    TrainerUser,
 )
 from app.learning import service as learning
 from app.learning.access import course_for, ensure_unlocked, lesson_for
 from app.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, User
 from app.quizzes import service
 from app.quizzes.service import AttemptClosed, RawResponse
+from app.quizzes.spec import QType
 from app.web import redirect, render
 
 router = APIRouter()
@@ -175,3 +177,66 @@ def submit(request: Request, slug: str, quiz_slug: str, number: int, user: Execu
     service.submit_attempt(session, attempt=attempt, course=course, enrolment=enrolment,
                            lesson=lesson)
     return redirect(request, url)
+
+
+# Trainers grade essays ------------------------------------------------------------------
+
+@router.get("/manage/grading")
+def grading_queue(request: Request, user: TrainerUser, session: SessionDep) -> Response:
+    return render(request, "quizzes/grading.html",
+                  {"pending": service.pending_attempts(session)})
+
+
+def _pending_or_404(session: Session, attempt_id: int, *, lock: bool = False) -> QuizAttempt:
+    attempt = service.get_attempt_by_id(session, attempt_id, lock=lock)
+    if attempt is None or attempt.submitted_at is None:
+        raise HTTPException(status_code=404)
+    return attempt
+
+
+def _grade_page(request: Request, session: Session, attempt: QuizAttempt, *,
+                errors: dict[int, str] | None = None, values: dict[int, tuple[str, str]] | None
+                = None, status_code: int = 200) -> Response:
+    view = service.attempt_view(session, attempt=attempt)
+    learner = session.get(User, attempt.user_id)
+    lesson = session.get(Lesson, attempt.lesson_id)
+    return render(request, "quizzes/grade_attempt.html", {
+        "view": view, "learner": learner, "lesson": lesson, "errors": errors or {},
+        "values": values or {}}, status_code=status_code)
+
+
+@router.get("/manage/grading/{attempt_id}")
+def grade_form(request: Request, attempt_id: int, user: TrainerUser,
+               session: SessionDep) -> Response:
+    return _grade_page(request, session, _pending_or_404(session, attempt_id))
+
+
+@router.post("/manage/grading/{attempt_id}")
+def grade(request: Request, attempt_id: int, user: TrainerUser, session: SessionDep,
+          form: FormDep) -> Response:
+    attempt = _pending_or_404(session, attempt_id, lock=True)
+    view = service.attempt_view(session, attempt=attempt)
+    grades: dict[int, tuple[float, str]] = {}
+    errors: dict[int, str] = {}
+    values: dict[int, tuple[str, str]] = {}
+    for item in view.items:
+        if item.question.type != QType.essay or item.answer is None:
+            continue
+        qid = item.row.id
+        mark = str(form.get(f"mark{qid}", "")).strip()
+        comment = str(form.get(f"comment{qid}", "")).strip()[:5000]
+        values[qid] = (mark, comment)
+        try:
+            percent = float(mark.replace(",", "."))
+        except ValueError:
+            errors[qid] = "Enter a mark from 0 to 100."
+            continue
+        if not 0 <= percent <= 100:
+            errors[qid] = "Enter a mark from 0 to 100."
+            continue
+        grades[qid] = (percent / 100, comment)
+    if errors:
+        return _grade_page(request, session, attempt, errors=errors, values=values,
+                           status_code=400)
+    service.grade_essays(session, attempt=attempt, grades=grades, grader_id=user.id)
+    return redirect(request, "/manage/grading", notice="graded")

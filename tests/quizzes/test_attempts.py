@@ -323,3 +323,42 @@ def test_concurrent_starts_open_one_attempt(app, make_user, quiz_course, databas
     assert results == [(303, QUIZ + "/attempts/1")] * 4
     with database.session() as s:
         assert len(s.exec(select(QuizAttempt)).all()) == 1
+
+
+def test_trainer_grades_an_essay_and_the_quiz_passes(client, new_client, quiz_taker,
+                                                     make_user, database):
+    questions = [Question(type=QType.essay, text="Describe your voice.",
+                          general_feedback="Look for a concrete example."),
+                 Question(type=QType.single, text="Pick A",
+                          choices=[Choice("A", 1.0), Choice("B", 0.0)])]
+    _, lesson, user = quiz_taker(questions=questions)
+    q = _qids(database, lesson)
+    url = _start(client)
+    _submit(client, url, {f"q{q['essay']}": "<b>Warm</b> and direct.", f"q{q['single']}": "0"})
+
+    trainer = new_client()
+    login(trainer, make_user(Role.trainer).email)
+    queue = trainer.get("/manage/grading")
+    assert user.full_name in queue.text
+    with database.session() as s:
+        attempt_id = s.exec(select(QuizAttempt)).one().id
+    form = trainer.get(f"/manage/grading/{attempt_id}").text
+    assert "&lt;b&gt;Warm&lt;/b&gt; and direct." in form  # the executive's text, escaped
+    assert "Look for a concrete example." in form
+    token = csrf_from(trainer, f"/manage/grading/{attempt_id}")
+    bad = trainer.post(f"/manage/grading/{attempt_id}", data={
+        "csrf_token": token, f"mark{q['essay']}": "150", f"comment{q['essay']}": "Good"})
+    assert bad.status_code == 400 and "Enter a mark from 0 to 100." in bad.text
+    assert 'value="150"' in bad.text and ">Good</textarea>" in bad.text
+    ok = trainer.post(f"/manage/grading/{attempt_id}", data={
+        "csrf_token": token, f"mark{q['essay']}": "80", f"comment{q['essay']}": "Clear voice."})
+    assert ok.status_code == 303
+    with database.session() as s:
+        attempt = s.exec(select(QuizAttempt)).one()
+        assert attempt.score == 90.0 and attempt.passed and not attempt.needs_grading
+        assert s.get(LessonProgress, (user.id, lesson.id)).completed_at is not None
+    result = client.get(url).text
+    assert "Passed: 90.0%" in result and "Clear voice." in result
+    assert user.full_name not in trainer.get("/manage/grading").text
+    executive_view = client.get("/manage/grading")
+    assert executive_view.status_code == 403
