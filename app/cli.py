@@ -19,8 +19,10 @@ db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_cli = typer.Typer(help="Accounts.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 courses_cli = typer.Typer(help="Course packages.", no_args_is_help=True)
+quizzes_cli = typer.Typer(help="Quizzes in Moodle GIFT files.", no_args_is_help=True)
 cli.add_typer(users_cli, name="users")
 cli.add_typer(courses_cli, name="courses")
+cli.add_typer(quizzes_cli, name="quizzes")
 
 
 def _settings() -> Settings:
@@ -165,7 +167,11 @@ def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]
 @courses_cli.command("check")
 def courses_check(path: Annotated[Path, typer.Argument(help="A course folder.")]) -> None:
     """Validate a course package and report every problem as file:line: message."""
+    from app.courses.package import package_warnings
+
     spec = _load_or_exit(path)
+    for warning in package_warnings(path):
+        typer.secho(f"{warning} (warning)", err=True, fg="yellow")
     lessons = sum(len(m.lessons) for m in spec.modules)
     typer.echo(f"{path}: OK ({len(spec.modules)} modules, {lessons} lessons).")
 
@@ -196,6 +202,99 @@ def courses_export(
             raise typer.Exit(1)
         folder = export_course(session, course, directory)
     typer.echo(f"Wrote {folder}.")
+
+
+def _course_module(session: Session, course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+    from sqlmodel import col, select
+
+    from app.courses.service import get_course
+    from app.models import Module
+
+    course = get_course(session, course_slug)
+    if course is None:
+        typer.secho(f"--course: no course with the slug '{course_slug}'.", err=True, fg="red")
+        raise typer.Exit(1)
+    module = session.exec(select(Module).where(Module.course_id == course.id,
+                                               Module.slug == module_slug,
+                                               col(Module.retired_at).is_(None))).first()
+    if module is None:
+        typer.secho(f"--module: the course has no module '{module_slug}'.", err=True, fg="red")
+        raise typer.Exit(1)
+    return course, module
+
+
+@quizzes_cli.command("import-gift")
+def quizzes_import_gift(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    course: Annotated[str, typer.Option("--course", help="Course slug.")],
+    module: Annotated[str, typer.Option("--module", help="Module slug.")],
+    quiz: Annotated[str, typer.Option("--quiz", help="Quiz slug (default: the module's "
+                                                     "quiz, or MODULE-quiz).")] = "",
+    title: Annotated[str, typer.Option("--title", help="Title of a new quiz.")] = "",
+) -> None:
+    """Replace a module quiz's questions with those of a GIFT file (all or nothing)."""
+    from app.quizzes.gift import GiftError, parse_gift
+    from app.quizzes.service import import_gift_into_module
+
+    try:
+        text = file.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        typer.secho(f"{file}:1: the file is not UTF-8 text; nothing was imported.", err=True,
+                    fg="red")
+        raise typer.Exit(1) from exc
+    try:
+        questions, warnings = parse_gift(text, file=str(file))
+    except GiftError as exc:
+        typer.secho(f"{exc}", err=True, fg="red")
+        typer.secho("Nothing was imported.", err=True, fg="red")
+        raise typer.Exit(1) from exc
+    for warning in warnings:
+        typer.secho(f"{file}:{warning.line}: {warning.message} (warning)", err=True, fg="yellow")
+    if not any(q.graded for q in questions):
+        typer.secho(f"{file}:1: the file has no question to answer; nothing was imported.",
+                    err=True, fg="red")
+        raise typer.Exit(1)
+    with _transaction(_settings()) as session:
+        found_course, found_module = _course_module(session, course, module)
+        result = import_gift_into_module(
+            session, course=found_course, module_id=found_module.id, module_slug=module,
+            text=text if text.endswith("\n") else text + "\n", questions=questions,
+            quiz_slug=quiz or None, title=title or None)
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items()))
+    verb = "Created quiz" if result.created else "Updated quiz"
+    typer.echo(f"{verb} '{result.lesson.slug}': {len(questions)} question(s) ({counts})"
+               f"{'' if result.changed else '; the questions were already the same'}.")
+
+
+@quizzes_cli.command("export-gift")
+def quizzes_export_gift(
+    course: Annotated[str, typer.Option("--course", help="Course slug.")],
+    module: Annotated[str, typer.Option("--module", help="Module slug.")],
+    quiz: Annotated[str, typer.Option("--quiz", help="Quiz slug (default: the module's "
+                                                     "only quiz).")] = "",
+    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: "
+                                                           "standard output).")] = None,
+) -> None:
+    """Write a module quiz's questions as GIFT that Moodle can import."""
+    from app.quizzes.gift import write_gift
+    from app.quizzes.service import live_questions, module_quizzes
+
+    with _transaction(_settings()) as session:
+        _, found_module = _course_module(session, course, module)
+        quizzes = module_quizzes(session, module_id=found_module.id)
+        chosen = [q for q in quizzes if not quiz or q.slug == quiz]
+        if len(chosen) != 1:
+            names = ", ".join(q.slug for q in quizzes) or "none"
+            typer.secho(f"--quiz: choose one of the module's quizzes ({names}).", err=True,
+                        fg="red")
+            raise typer.Exit(1)
+        questions = [q for _, q in live_questions(session, lesson_id=chosen[0].id)]
+    text = write_gift(questions)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote {len(questions)} question(s) to {out}.", err=True)
 
 
 @cli.command("demo")

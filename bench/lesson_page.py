@@ -55,10 +55,12 @@ SESSION_COOKIE = "podium_session"
 BASELINE_PATH = "/articles/1"
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+ERROR_LINE_RE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception)\b")
 SETUP_TIMEOUT_S = 300  # each of `podium db upgrade` and `podium demo`
 STARTUP_TIMEOUT_S = 30  # until a server answers
 HTTP_TIMEOUT_S = 30  # one request of the sign-in and the checks
-STOP_TIMEOUT_S = 15  # SIGTERM, then SIGKILL
+STOP_TIMEOUT_S = 10  # SIGTERM, then SIGKILL
+STALLED_SHARE = 0.8  # busy connections below this share of -c: flagged as stalled
 
 
 class BenchError(Exception):
@@ -134,6 +136,17 @@ def run_checked(command: list[str], env: dict[str, str], what: str) -> None:
                          f"{result.stdout[-2000:]}{result.stderr[-4000:]}")
 
 
+@dataclass(frozen=True)
+class AppSpec:
+    """How to serve one app with uvicorn."""
+
+    name: str
+    app: str  # uvicorn factory, module:function
+    env: dict[str, str]
+    ready_path: str
+    extra: tuple[str, ...] = ()
+
+
 @dataclass
 class Server:
     """A uvicorn process group of our own, stopped by its id."""
@@ -143,11 +156,21 @@ class Server:
     log_path: Path
     process: subprocess.Popen[bytes]
 
-    def log_tail(self, chars: int = 3000) -> str:
+    def log_text(self) -> str:
         try:
-            return self.log_path.read_text(errors="replace")[-chars:]
+            return self.log_path.read_text(errors="replace")
         except OSError:
             return ""
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log_text()[-chars:]
+
+    def errors(self) -> tuple[int, list[str]]:
+        """How many tracebacks the server logged, and their distinct exception lines."""
+        text = self.log_text()
+        kinds = sorted({line[:200] for line in text.splitlines()
+                        if ERROR_LINE_RE.match(line)})
+        return text.count("Traceback (most recent call last)"), kinds[:5]
 
     def stop(self) -> None:
         if self.process.poll() is not None:
@@ -156,26 +179,24 @@ class Server:
             os.killpg(self.process.pid, signal.SIGTERM)  # the master and its workers
         try:
             self.process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired:  # graceful shutdown waits for stuck requests
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=STOP_TIMEOUT_S)
 
 
 @contextlib.contextmanager
-def serve(name: str, app: str, *, env: dict[str, str], workers: int, tmp: Path,
-          ready_path: str, extra: tuple[str, ...] = ()) -> Iterator[Server]:
+def serve(spec: AppSpec, *, workers: int, log_path: Path) -> Iterator[Server]:
     port = free_port()
-    log_path = tmp / f"{name}.log"
-    command = [str(VENV_BIN / "uvicorn"), app, "--factory", *extra, "--host", HOST,
+    command = [str(VENV_BIN / "uvicorn"), spec.app, "--factory", *spec.extra, "--host", HOST,
                "--port", str(port), "--workers", str(workers), "--no-access-log"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=spec.env, stdout=log_file,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    start_new_session=True)
-    server = Server(name, port, log_path, process)
+    server = Server(spec.name, port, log_path, process)
     try:
-        wait_until_ready(server, ready_path)
+        wait_until_ready(server, spec.ready_path)
         yield server
     finally:
         server.stop()
@@ -323,14 +344,11 @@ def write_lua(path: Path, method: str, headers: dict[str, str]) -> Path:
 @dataclass(frozen=True)
 class Target:
     name: str
+    app: AppSpec
     method: str
-    port: int
     path: str
+    headers: dict[str, str]
     script: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}{self.path}"
 
 
 @dataclass(frozen=True)
@@ -340,24 +358,29 @@ class Measurement:
     requests: int
     duration_s: float
     req_per_s: float
-    p50_ms: float
-    p90_ms: float
-    p99_ms: float
-    max_ms: float
-    mean_ms: float
-    errors: int  # connect/read/write errors and timeouts
+    p50_ms: float | None  # None: not one response in the run
+    p90_ms: float | None
+    p99_ms: float | None
+    max_ms: float | None
+    # Little's law: req/s x mean latency. Well below the connections means some of them
+    # waited the whole run for an answer (wrk reports no latency for those).
+    busy_connections: float
+    errors: int  # wrk's connect/read/write errors and timeouts
     non200: int
-    bytes_per_response: float
+    server_tracebacks: int  # logged by the server while it served this target
+    server_exceptions: list[str]
+    bytes_per_response: float | None
 
 
-def wrk_command(target: Target, args: argparse.Namespace, seconds: int) -> list[str]:
+def wrk_command(target: Target, port: int, args: argparse.Namespace, seconds: int) -> list[str]:
     return ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s",
-            f"--timeout={args.timeout}s", "--latency", "-s", str(target.script), target.url]
+            f"--timeout={args.timeout}s", "--latency", "-s", str(target.script),
+            f"http://{HOST}:{port}{target.path}"]
 
 
-def run_wrk(target: Target, args: argparse.Namespace, seconds: int, round_no: int,
-            ) -> tuple[Measurement, str]:
-    command = wrk_command(target, args, seconds)
+def run_wrk(target: Target, port: int, args: argparse.Namespace, seconds: int,
+            ) -> tuple[dict[str, int], str]:
+    command = wrk_command(target, port, args, seconds)
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=False,
                                 timeout=seconds + args.timeout + 60)
@@ -368,23 +391,31 @@ def run_wrk(target: Target, args: argparse.Namespace, seconds: int, round_no: in
     if result.returncode != 0 or line is None:
         raise BenchError(f"wrk on {target.name} failed (exit {result.returncode}):\n"
                          f"{result.stdout}{result.stderr}")
-    raw: dict[str, int] = json.loads(line.removeprefix("BENCH_RESULT "))
+    return json.loads(line.removeprefix("BENCH_RESULT ")), result.stdout
+
+
+def to_measurement(target: Target, round_no: int, raw: dict[str, int],
+                   server: Server) -> Measurement:
     duration_s = raw["duration_us"] / 1e6
     requests = raw["requests"]
-    measurement = Measurement(
-        target=target.name, round=round_no, requests=requests, duration_s=round(duration_s, 3),
-        req_per_s=round(requests / duration_s, 1),
-        p50_ms=raw["p50_us"] / 1000, p90_ms=raw["p90_us"] / 1000, p99_ms=raw["p99_us"] / 1000,
-        max_ms=raw["max_us"] / 1000, mean_ms=raw["mean_us"] / 1000,
+
+    def ms(key: str) -> float | None:
+        return raw[key] / 1000 if requests else None
+
+    tracebacks, exceptions = server.errors()
+    return Measurement(
+        target=target.name, round=round_no, requests=requests,
+        duration_s=round(duration_s, 3), req_per_s=round(requests / duration_s, 1),
+        p50_ms=ms("p50_us"), p90_ms=ms("p90_us"), p99_ms=ms("p99_us"), max_ms=ms("max_us"),
+        busy_connections=round(requests / duration_s * raw["mean_us"] / 1e6, 1),
         errors=raw["connect_errors"] + raw["read_errors"] + raw["write_errors"]
         + raw["timeouts"],
-        non200=raw["non200"],
-        bytes_per_response=round(raw["bytes"] / requests, 1) if requests else 0.0,
+        non200=raw["non200"], server_tracebacks=tracebacks, server_exceptions=exceptions,
+        bytes_per_response=round(raw["bytes"] / requests, 1) if requests else None,
     )
-    return measurement, result.stdout
 
 
-# --------------------------------------------------------------------------- the run
+# --------------------------------------------------------------------------- preparation
 
 
 def app_env(database_url: str) -> dict[str, str]:
@@ -409,167 +440,130 @@ def check(reply: Reply, what: str) -> None:
         raise BenchError(f"{what} answered {reply.status}, not 200:\n{reply.body[:1500]}")
 
 
-@dataclass
-class Prepared:
-    targets: list[Target]
-    page_bytes: dict[str, int] = field(default_factory=dict)
+def probe(target: Target, port: int) -> Reply:
+    """One request exactly as wrk will send it; it must answer 200."""
+    reply = Browser(port).request(target.method, target.path, headers=target.headers)
+    check(reply, f"{target.name}: {target.method} {target.path}")
+    return reply
 
 
-def prepare_app(server: Server, tmp: Path, env: dict[str, str],
-                args: argparse.Namespace) -> Prepared:
-    """Sign in as the demo executive, check both targets answer 200, write the Lua."""
+def prepare_app(spec: AppSpec, server: Server, tmp: Path,
+                args: argparse.Namespace) -> tuple[Target, Target, int]:
+    """Sign in as the demo executive, check that the lesson page and mark-complete answer
+    200, and write their wrk scripts. Also returns the lesson page's size."""
     browser = Browser(server.port)
-    sign_in(browser, EXECUTIVE_EMAIL, demo_password(env))
+    sign_in(browser, EXECUTIVE_EMAIL, demo_password(spec.env))
     lesson_path = f"/courses/{COURSE}/lessons/{args.lesson}"
     complete_path = f"/courses/{COURSE}/lessons/{args.complete_lesson}/complete"
     page = browser.request("GET", lesson_path)
     check(page, f"GET {lesson_path} (signed in as {EXECUTIVE_EMAIL})")
-    token = csrf_token(page, lesson_path)
+    token = csrf_token(page, lesson_path)  # bound to the session cookie set at sign-in
     htmx = {"HX-Request": "true", "X-CSRF-Token": token}
-    fragment = browser.request("POST", complete_path, headers=htmx)
-    check(fragment, f"POST {complete_path} with HX-Request")
-    again = browser.request("POST", complete_path, headers=htmx)
-    check(again, f"a second POST {complete_path}")
-    page = browser.request("GET", lesson_path)  # as measured: the lesson now completed
+    for attempt in ("first", "second"):  # the second one takes the idempotent path
+        check(browser.request("POST", complete_path, headers=htmx),
+              f"{attempt} POST {complete_path} with HX-Request")
+    page = browser.request("GET", lesson_path)  # as it will be measured: completed
     check(page, f"GET {lesson_path} after completing")
 
-    cookie = browser.cookie_header()
-    lesson = Target("lesson", "GET", server.port, lesson_path,
-                    write_lua(tmp / "lesson.lua", "GET", {"Cookie": cookie}))
-    complete = Target("complete", "POST", server.port, complete_path,
-                      write_lua(tmp / "complete.lua", "POST", {"Cookie": cookie, **htmx}))
-    return Prepared([lesson, complete], {"lesson": len(page.body.encode()),
-                                         "complete": len(fragment.body.encode())})
+    cookie = {"Cookie": browser.cookie_header()}
+    complete_headers = {**cookie, **htmx}
+    lesson = Target("lesson", spec, "GET", lesson_path, cookie,
+                    write_lua(tmp / "lesson.lua", "GET", cookie))
+    complete = Target("complete", spec, "POST", complete_path, complete_headers,
+                      write_lua(tmp / "complete.lua", "POST", complete_headers))
+    return lesson, complete, len(page.body.encode())
 
 
-def prepare_baseline(server: Server, tmp: Path) -> tuple[Target, int]:
-    reply = Browser(server.port).request("GET", BASELINE_PATH)
-    check(reply, f"baseline GET {BASELINE_PATH}")
-    target = Target("baseline", "GET", server.port, BASELINE_PATH,
-                    write_lua(tmp / "baseline.lua", "GET", {}))
-    return target, len(reply.body.encode())
+# --------------------------------------------------------------------------- report
+
+Summary = dict[str, dict[str, Any]]
 
 
-def summarise(measurements: list[Measurement]) -> dict[str, dict[str, float]]:
-    summary: dict[str, dict[str, float]] = {}
-    for name in ("baseline", "lesson", "complete"):
+def median_or_none(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(statistics.median(present), 2) if present else None
+
+
+def summarise(measurements: list[Measurement]) -> Summary:
+    summary: Summary = {}
+    for name in TARGET_ORDER:
         rows = [m for m in measurements if m.target == name]
         summary[name] = {
             "req_per_s": round(statistics.median(m.req_per_s for m in rows), 1),
-            "p50_ms": round(statistics.median(m.p50_ms for m in rows), 2),
-            "p99_ms": round(statistics.median(m.p99_ms for m in rows), 2),
+            "p50_ms": median_or_none([m.p50_ms for m in rows]),
+            "p99_ms": median_or_none([m.p99_ms for m in rows]),
             "errors": sum(m.errors for m in rows),
             "non200": sum(m.non200 for m in rows),
+            "server_tracebacks": sum(m.server_tracebacks for m in rows),
+            "rounds_without_responses": sum(1 for m in rows if m.requests == 0),
+            "busy_connections": min(m.busy_connections for m in rows),
         }
     return summary
 
 
-def ratios(summary: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-    """Each target against the baseline: req/s ratio (< 1 is slower), latency ratios (> 1
-    is slower)."""
+def ratios(summary: Summary) -> Summary:
+    """Each target against the baseline: req/s ratio (< 1 is slower), latency ratios
+    (> 1 is slower); None where a side has no value."""
     base = summary["baseline"]
-    return {
-        f"{name}/baseline": {
-            key: round(summary[name][key] / base[key], 3) if base[key] else float("nan")
-            for key in ("req_per_s", "p50_ms", "p99_ms")
-        }
-        for name in ("lesson", "complete")
-    }
+    result: Summary = {}
+    for name in ("lesson", "complete"):
+        row: dict[str, float | None] = {}
+        for key in ("req_per_s", "p50_ms", "p99_ms"):
+            mine, theirs = summary[name][key], base[key]
+            row[key] = round(mine / theirs, 3) if mine and theirs else None
+        result[f"{name}/baseline"] = row
+    return result
 
 
-def format_table(summary: dict[str, dict[str, float]], ratio: dict[str, dict[str, float]],
-                 title: str) -> str:
-    lines = [title, "",
-             f"{'target':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}"
-             f"{'non-200':>9}"]
+def fmt(value: float | None, width: int = 0, precision: int = 2, suffix: str = "") -> str:
+    text = "-" if value is None else f"{value:,.{precision}f}{suffix}"
+    return f"{text:>{width}}"
+
+
+def format_table(summary: Summary, ratio: Summary, title: str, connections: int) -> str:
+    header = (f"{'target':<20}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'wrk err':>9}"
+              f"{'non-200':>9}{'srv err':>9}")
+    lines = [title, "", header, "-" * len(header)]
     for name, row in summary.items():
-        lines.append(f"{name:<22}{row['req_per_s']:>10,.1f}{row['p50_ms']:>10.2f}"
-                     f"{row['p99_ms']:>10.2f}{row['errors']:>8.0f}{row['non200']:>9.0f}")
+        note = ""
+        if row["rounds_without_responses"]:
+            note = "  NO RESPONSES (hung)"
+        elif row["busy_connections"] < STALLED_SHARE * connections:
+            note = f"  STALLED: only ~{row['busy_connections']:.0f} connections answered"
+        lines.append(f"{name:<20}{fmt(row['req_per_s'], 10, 1)}{fmt(row['p50_ms'], 10)}"
+                     f"{fmt(row['p99_ms'], 10)}{row['errors']:>9}{row['non200']:>9}"
+                     f"{row['server_tracebacks']:>9}{note}")
     lines.append("")
     for name, row in ratio.items():
-        lines.append(f"{name:<22}{row['req_per_s']:>9.3f}x{row['p50_ms']:>9.2f}x"
-                     f"{row['p99_ms']:>9.2f}x")
-    lines += ["", "ratios: req/s below 1 = fewer requests than the baseline; "
-                  "p50/p99 above 1 = slower."]
+        lines.append(f"{name:<20}{fmt(row['req_per_s'], 10, 3, 'x')}"
+                     f"{fmt(row['p50_ms'], 10, 2, 'x')}{fmt(row['p99_ms'], 10, 2, 'x')}")
+    lines += ["", "ratios: req/s below 1 = fewer requests than the baseline; p50/p99 above 1 "
+                  "= slower. srv err = tracebacks in the server log."]
     return "\n".join(lines)
+
+
+def write_results(path: Path, document: dict[str, Any]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    return path
 
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+# --------------------------------------------------------------------------- the run
+
+TARGET_ORDER = ("baseline", "lesson", "complete")
+
+
 def run(args: argparse.Namespace) -> int:
     if shutil.which("wrk") is None:
         raise BenchError("wrk is not installed (Debian: apt-get install -y wrk)")
     started = datetime.now(UTC)
-    tmp_dir = tempfile.mkdtemp(prefix="podium-bench-")
-    tmp = Path(tmp_dir)
+    tmp = Path(tempfile.mkdtemp(prefix="podium-bench-"))
     try:
-        database_url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-        env = app_env(database_url)
-        log(f"database {redact(database_url)}; temporary directory {tmp}")
-        log("podium db upgrade")
-        run_checked([str(VENV_BIN / "podium"), "db", "upgrade"], env, "podium db upgrade")
-        log("podium demo")
-        run_checked([str(VENV_BIN / "podium"), "demo"], env, "podium demo")
-
-        with contextlib.ExitStack() as servers:
-            app = servers.enter_context(serve(
-                "podium", "app.main:create_app", env=env, workers=args.workers, tmp=tmp,
-                ready_path="/login"))
-            log(f"podium serving on {HOST}:{app.port}; signing in and checking targets")
-            prepared = prepare_app(app, tmp, env, args)
-
-            baseline_db = tmp / "baseline.db"
-            run_checked([str(VENV_BIN / "python"), str(BENCH_DIR / "baseline_app.py"),
-                         "--seed", str(baseline_db), "--page-bytes",
-                         str(prepared.page_bytes["lesson"])], env, "seeding the baseline")
-            base_env = {**env, "BENCH_BASELINE_DB": str(baseline_db)}
-            base = servers.enter_context(serve(
-                "baseline", "baseline_app:create_app", env=base_env, workers=args.workers,
-                tmp=tmp, ready_path=BASELINE_PATH, extra=("--app-dir", str(BENCH_DIR))))
-            base_target, base_bytes = prepare_baseline(base, tmp)
-            prepared.page_bytes["baseline"] = base_bytes
-            log(f"baseline serving on {HOST}:{base.port}; page sizes {prepared.page_bytes}")
-
-            targets = [base_target, *prepared.targets]
-            measurements: list[Measurement] = []
-            outputs: dict[str, str] = {}
-            for round_no in range(1, args.rounds + 1):
-                for target in targets:
-                    if args.warmup:
-                        run_wrk(target, args, args.warmup, round_no)
-                    log(f"round {round_no}/{args.rounds}: {target.method} {target.url} "
-                        f"for {args.duration} s")
-                    measurement, output = run_wrk(target, args, args.duration, round_no)
-                    measurements.append(measurement)
-                    outputs[f"{target.name}#{round_no}"] = output
-                    log(f"  {measurement.req_per_s:,.1f} req/s, p50 {measurement.p50_ms} ms, "
-                        f"p99 {measurement.p99_ms} ms, errors {measurement.errors}, "
-                        f"non-200 {measurement.non200}")
-            for server in (app, base):
-                if server.process.poll() is not None:
-                    raise BenchError(f"{server.name} server died during the run:\n"
-                                     f"{server.log_tail()}")
-
-        summary = summarise(measurements)
-        ratio = ratios(summary)
-        kind = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
-        title = (f"Podium lesson page benchmark, {kind}: wrk -t{args.threads} "
-                 f"-c{args.connections} -d{args.duration}s, {args.workers} uvicorn workers, "
-                 f"{'median of ' + str(args.rounds) + ' rounds' if args.rounds > 1 else '1 round'}")
-        table = format_table(summary, ratio, title)
-        result_file = write_results(args, started, database_url, prepared, targets,
-                                    measurements, summary, ratio, outputs)
-        print()
-        print(table)
-        print(f"\nJSON: {result_file}")
-        bad = sum(row["errors"] + row["non200"] for row in summary.values())
-        if bad:
-            print(f"WARNING: {bad:.0f} responses were errors or not 200; see the JSON.",
-                  file=sys.stderr)
-            return 1
-        return 0
+        return measure(args, started, tmp)
     finally:
         if args.keep_tmp:
             log(f"kept {tmp}")
@@ -577,15 +571,62 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def write_results(args: argparse.Namespace, started: datetime, database_url: str,
-                  prepared: Prepared, targets: list[Target], measurements: list[Measurement],
-                  summary: dict[str, Any], ratio: dict[str, Any],
-                  outputs: dict[str, str]) -> Path:
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    path = args.results_dir / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
-    document = {
+def measure(args: argparse.Namespace, started: datetime, tmp: Path) -> int:
+    database_url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    env = app_env(database_url)
+    log(f"database {redact(database_url)}; temporary directory {tmp}")
+    for step in (["db", "upgrade"], ["demo"]):
+        log("podium " + " ".join(step))
+        run_checked([str(VENV_BIN / "podium"), *step], env, "podium " + " ".join(step))
+
+    podium = AppSpec("podium", "app.main:create_app", env, "/login")
+    with serve(podium, workers=args.workers, log_path=tmp / "podium-setup.log") as server:
+        log(f"podium serving on {HOST}:{server.port}; signing in and checking the targets")
+        lesson, complete, page_bytes = prepare_app(podium, server, tmp, args)
+
+    baseline_db = tmp / "baseline.db"
+    run_checked([str(VENV_BIN / "python"), str(BENCH_DIR / "baseline_app.py"), "--seed",
+                 str(baseline_db), "--page-bytes", str(page_bytes)], env, "seeding the baseline")
+    baseline_spec = AppSpec("baseline", "baseline_app:create_app",
+                            {**env, "BENCH_BASELINE_DB": str(baseline_db)}, BASELINE_PATH,
+                            ("--app-dir", str(BENCH_DIR)))
+    baseline = Target("baseline", baseline_spec, "GET", BASELINE_PATH, {},
+                      write_lua(tmp / "baseline.lua", "GET", {}))
+
+    targets = {t.name: t for t in (baseline, lesson, complete)}
+    measurements: list[Measurement] = []
+    outputs: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    for round_no in range(1, args.rounds + 1):
+        for name in TARGET_ORDER:
+            target = targets[name]
+            # A fresh server per target: one that wedges its server cannot spoil the next.
+            log_path = tmp / f"{name}-round{round_no}.log"
+            with serve(target.app, workers=args.workers, log_path=log_path) as server:
+                sizes[name] = len(probe(target, server.port).body.encode())
+                if args.warmup:
+                    run_wrk(target, server.port, args, args.warmup)
+                log(f"round {round_no}/{args.rounds}: {target.method} {target.path} "
+                    f"for {args.duration} s")
+                raw, output = run_wrk(target, server.port, args, args.duration)
+                if server.process.poll() is not None:
+                    raise BenchError(f"{name} server died during the run:\n{server.log_tail()}")
+            m = to_measurement(target, round_no, raw, server)  # after stop: the whole log
+            measurements.append(m)
+            outputs[f"{name}#{round_no}"] = output
+            log(f"  {m.req_per_s:,.1f} req/s, p50 {fmt(m.p50_ms)} ms, p99 {fmt(m.p99_ms)} ms,"
+                f" busy connections {m.busy_connections}/{args.connections}, wrk errors "
+                f"{m.errors}, non-200 {m.non200}, server tracebacks {m.server_tracebacks}")
+
+    summary = summarise(measurements)
+    ratio = ratios(summary)
+    kind = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    rounds = f"median of {args.rounds} rounds" if args.rounds > 1 else "1 round"
+    title = (f"Podium lesson page vs baseline, {kind}: wrk -t{args.threads} -c{args.connections}"
+             f" -d{args.duration}s, {args.workers} uvicorn workers, {rounds}")
+    result_file = write_results(args.results_dir / f"{started:%Y%m%dT%H%M%SZ}.json", {
         "started_at": started.isoformat(timespec="seconds"),
-        "database": "postgresql" if database_url.startswith("postgresql") else "sqlite",
+        "database": kind,
         "database_url": redact(database_url),
         "settings": {"duration_s": args.duration, "connections": args.connections,
                      "threads": args.threads, "workers": args.workers,
@@ -594,25 +635,41 @@ def write_results(args: argparse.Namespace, started: datetime, database_url: str
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "python": sys.version.split()[0]},
         "targets": {t.name: {"method": t.method, "path": t.path,
-                             "wrk": " ".join(wrk_command(t, args, args.duration)),
-                             "response_bytes": prepared.page_bytes.get(t.name)}
-                    for t in targets},
+                             "response_bytes": sizes.get(t.name),
+                             "wrk": " ".join(wrk_command(t, 0, args, args.duration))}
+                    for t in targets.values()},
         "summary": summary,
         "ratios": ratio,
         "measurements": [asdict(m) for m in measurements],
         "wrk_output": outputs,
-    }
-    path.write_text(json.dumps(document, indent=2) + "\n")
-    return path
+    })
+    print()
+    print(format_table(summary, ratio, title, args.connections))
+    print(f"\nresponse bytes: {sizes}\nJSON: {result_file}")
+    for m in measurements:
+        if m.server_exceptions:
+            print(f"{m.target} round {m.round} server exceptions: "
+                  + " | ".join(m.server_exceptions), file=sys.stderr)
+    bad = [name for name, row in summary.items()
+           if row["errors"] or row["non200"] or row["server_tracebacks"]
+           or row["busy_connections"] < STALLED_SHARE * args.connections]
+    if bad:
+        print(f"WARNING: errors, non-200 responses or stalled connections for: {', '.join(bad)}",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 def _terminate(signum: int, _frame: FrameType | None) -> None:
+    print("bench: terminated; stopping the servers", file=sys.stderr, flush=True)
     raise SystemExit(128 + signum)  # unwinds through the finally blocks: servers stop
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C raises KeyboardInterrupt even when started with SIGINT ignored (a shell's `&`).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return run(args)
     except BenchError as exc:

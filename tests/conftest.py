@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -16,9 +17,13 @@ from app import migrate
 from app.admin import service as admin_service
 from app.auth.service import set_password
 from app.config import Settings
+from app.courses.package import load_package
+from app.courses.service import import_course
+from app.courses.spec import CourseSpec
 from app.db import Database
+from app.enrolments.service import enrol_users
 from app.main import create_app
-from app.models import Role, User
+from app.models import Course, Role, User
 from tests.dbutil import throwaway_database
 
 TEST_SECRET = "test-secret-for-podium-only-0123456789abcdef"
@@ -157,3 +162,22 @@ def form_post(client: TestClient, path: str, data: dict[str, object] | None = No
     token = csrf_from(client, page or "/account")
     payload = {"csrf_token": token, **(data or {})}
     return client.post(path, data=payload, files=files)
+
+
+@pytest.fixture
+def load_course(database: Database) -> Callable[[CourseSpec | Path], Course]:
+    def do(source: CourseSpec | Path) -> Course:
+        spec = load_package(source) if isinstance(source, Path) else source
+        with database.session(write=True) as session:
+            return import_course(session, spec).course
+
+    return do
+
+
+@pytest.fixture
+def enrol(database: Database) -> Callable[..., None]:
+    def do(course: Course, user: User, due_date=None) -> None:  # type: ignore[no-untyped-def]
+        with database.session(write=True) as session:
+            enrol_users(session, course=course, users=[user], due_date=due_date)
+
+    return do

@@ -5,6 +5,11 @@ to the folder's parent, e.g. ``executive-enablement/social-selling/listening.md`
 1-based line. ``load_package`` turns a clean folder into a :class:`CourseSpec`;
 ``write_package`` writes a spec back in the canonical form, so that a clean package that
 is already canonical is reproduced byte for byte.
+
+A module's ``lessons:`` list names reading lessons (``slug`` for ``slug.md``) and quizzes
+(a mapping ``quiz: slug`` with the quiz's settings, for the Moodle GIFT file
+``slug.gift``). ``package_warnings`` lists what the GIFT reader warns about; those are not
+problems.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from app.courses.spec import (
     PackageError,
     Problem,
 )
+from app.quizzes.gift import GiftError, parse_gift
+from app.quizzes.spec import QuizReveal, QuizSettings, ScorePolicy
 
 __all__ = [
     "SLUG_MAX_LENGTH",
@@ -36,6 +43,8 @@ __all__ = [
     "is_valid_slug",
     "lesson_link_target",
     "load_package",
+    "package_warnings",
+    "quiz_default_minutes",
     "write_package",
 ]
 
@@ -62,6 +71,25 @@ MODULE_REQUIRED = MODULE_KEYS
 LESSON_KEYS = ("title", "slug", "minutes", "required")
 LESSON_REQUIRED = ("title", "slug", "minutes")
 MINUTES_RANGE = (1, 120)
+
+QUIZ_SUFFIX = ".gift"
+QUIZ_KEYS = (
+    "quiz",
+    "title",
+    "minutes",
+    "required",
+    "pass_mark",
+    "attempts",
+    "shuffle",
+    "time_limit",
+    "score",
+    "reveal",
+)
+QUIZ_REQUIRED = ("quiz", "title")
+PASS_MARK_RANGE = (0, 100)
+ATTEMPTS_RANGE = (0, 100)
+TIME_LIMIT_RANGE = (1, 600)
+_QUIZ_DEFAULTS = QuizSettings()
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 UNSAFE_SCHEMES = frozenset({"javascript", "data", "vbscript"})
@@ -187,12 +215,28 @@ def lesson_link_target(
 
 
 @dataclass
+class _QuizEntry:
+    """The settings of a quiz listed in a module manifest (None where invalid)."""
+
+    title: str | None
+    minutes: int | None  # None: the default, from the number of questions
+    required: bool
+    settings: QuizSettings
+    valid: bool
+
+
+@dataclass
 class _Item:
     """A slug listed in a manifest, with where it is listed."""
 
     slug: str
     file: str
     line: int
+    quiz: _QuizEntry | None = None  # set for a quiz in a module's lesson list
+
+    @property
+    def filename(self) -> str:
+        return self.slug + (LESSON_SUFFIX if self.quiz is None else QUIZ_SUFFIX)
 
 
 @dataclass
@@ -233,6 +277,7 @@ class _Reader:
         self.folder = folder
         self.name = folder.resolve().name
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.unreadable_modules: set[str] = set()
 
     # -- reporting
@@ -369,9 +414,9 @@ class _Reader:
         for item in node.value:
             line = _line(item)
             if isinstance(item, yaml.MappingNode) and key == "lessons":
-                kinds = [k.value for k, _ in item.value if isinstance(k, yaml.ScalarNode)]
-                label = kinds[0] if len(kinds) == 1 else "/".join(kinds) or "?"
-                self.report(file, line, f"lesson kind '{label}' is not supported yet")
+                quiz = self.quiz_entry(item, file)
+                if quiz is not None:
+                    items.append(quiz)
                 continue
             if not isinstance(item, yaml.ScalarNode):
                 self.report(file, line, f"each entry of '{key}' must be a {kind} name")
@@ -386,6 +431,85 @@ class _Reader:
                 continue
             items.append(_Item(value, file, line))
         return items
+
+    def whole_number(
+        self, mapping: _Mapping, key: str, file: str, bounds: tuple[int, int], hint: str = ""
+    ) -> tuple[bool, int | None]:
+        """(ok, value) of an optional whole number within ``bounds``; (True, None) if the
+        key is absent."""
+        if key not in mapping.values:
+            return True, None
+        value = self.typed(mapping, key, file)
+        low, high = bounds
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return True, value
+        self.report(
+            file, mapping.lines[key], f"'{key}' must be a whole number from {low} to {high}{hint}"
+        )
+        return False, None
+
+    def choice(
+        self, mapping: _Mapping, key: str, file: str, options: tuple[str, ...]
+    ) -> tuple[bool, str | None]:
+        if key not in mapping.values:
+            return True, None
+        value = self.typed(mapping, key, file)
+        if isinstance(value, str) and value in options:
+            return True, value
+        self.report(file, mapping.lines[key], f"'{key}' must be one of: {', '.join(options)}")
+        return False, None
+
+    def quiz_entry(self, node: yaml.MappingNode, file: str) -> _Item | None:
+        """A ``- quiz: slug`` entry of a lesson list, with its settings."""
+        line = _line(node)
+        keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+        if "quiz" not in keys:
+            label = keys[0] if len(keys) == 1 else "/".join(keys) or "?"
+            self.report(
+                file,
+                line,
+                f"lesson kind '{label}' is not supported (list a lesson by its name, or a "
+                "quiz as 'quiz: <name>')",
+            )
+            return None
+        before = len(self.problems)
+        mapping = self.mapping(node, file, QUIZ_KEYS, "quiz entry")
+        if mapping is None:  # pragma: no cover - node is a mapping
+            return None
+        self.require(mapping, file, QUIZ_REQUIRED, "quiz entry")
+        slug = self.slug(mapping, "quiz", file)
+        title = self.text(mapping, "title", file)
+        _, minutes = self.whole_number(mapping, "minutes", file, MINUTES_RANGE)
+        required = self.boolean(mapping, "required", file, default=True)
+        settings = QuizSettings()
+        _, pass_mark = self.whole_number(mapping, "pass_mark", file, PASS_MARK_RANGE, " (percent)")
+        if pass_mark is not None:
+            settings.pass_mark = pass_mark
+        _, attempts = self.whole_number(
+            mapping, "attempts", file, ATTEMPTS_RANGE, " (0: unlimited)"
+        )
+        if attempts is not None:
+            settings.attempts = attempts
+        settings.shuffle = self.boolean(mapping, "shuffle", file, default=_QUIZ_DEFAULTS.shuffle)
+        _, settings.time_limit = self.whole_number(
+            mapping, "time_limit", file, TIME_LIMIT_RANGE, " (minutes; leave it out for none)"
+        )
+        _, score = self.choice(mapping, "score", file, tuple(p.value for p in ScorePolicy))
+        if score is not None:
+            settings.score = ScorePolicy(score)
+        _, reveal = self.choice(mapping, "reveal", file, tuple(r.value for r in QuizReveal))
+        if reveal is not None:
+            settings.reveal = QuizReveal(reveal)
+        if slug is None:
+            return None
+        entry = _QuizEntry(
+            title=title,
+            minutes=minutes,
+            required=required,
+            settings=settings,
+            valid=len(self.problems) == before,
+        )
+        return _Item(slug, file, line, quiz=entry)
 
     # -- course.yaml
 
@@ -629,7 +753,7 @@ class _Reader:
             if not module.readable:
                 self.unreadable_modules.add(module.slug)
                 continue
-            listed[module.slug] = set()
+            listed[module.slug] = set()  # reading lessons, which lessons may link to
             for item in module.lessons:
                 first = first_seen.get(item.slug)
                 if first is not None:
@@ -641,18 +765,23 @@ class _Reader:
                     )
                 else:
                     first_seen[item.slug] = item
-                if not (self.folder / module.slug / (item.slug + LESSON_SUFFIX)).is_file():
+                if not (self.folder / module.slug / item.filename).is_file():
+                    what = "lesson" if item.quiz is None else "quiz"
                     self.report(
-                        item.file, item.line, f"lesson file '{item.slug}.md' does not exist"
+                        item.file, item.line, f"{what} file '{item.filename}' does not exist"
                     )
                     continue
-                listed[module.slug].add(item.slug)
+                if item.quiz is None:
+                    listed[module.slug].add(item.slug)
                 present.append((module.slug, item))
             self.check_stray_lessons(module)
 
         lessons: dict[tuple[str, str], LessonSpec] = {}
         for module_slug, item in present:
-            lesson = self.read_lesson(module_slug, item.slug, listed)
+            if item.quiz is None:
+                lesson = self.read_lesson(module_slug, item.slug, listed)
+            else:
+                lesson = self.read_quiz(module_slug, item)
             if lesson is not None:
                 lessons[(module_slug, item.slug)] = lesson
 
@@ -673,15 +802,50 @@ class _Reader:
                 )
 
     def check_stray_lessons(self, module: _ModuleManifest) -> None:
-        names = {item.slug for item in module.lessons}
-        for path in sorted((self.folder / module.slug).glob("*" + LESSON_SUFFIX)):
-            if path.is_file() and path.stem not in names:
-                manifest = self.rel(module.slug, MODULE_FILE)
-                self.report(
-                    self.rel(module.slug, path.name),
-                    1,
-                    f"lesson file '{path.name}' is not listed in {manifest}",
-                )
+        listed = {item.filename for item in module.lessons}
+        manifest = self.rel(module.slug, MODULE_FILE)
+        for suffix, what in ((LESSON_SUFFIX, "lesson"), (QUIZ_SUFFIX, "quiz")):
+            for path in sorted((self.folder / module.slug).glob("*" + suffix)):
+                if path.is_file() and path.name not in listed:
+                    self.report(
+                        self.rel(module.slug, path.name),
+                        1,
+                        f"{what} file '{path.name}' is not listed in {manifest}",
+                    )
+
+    def read_quiz(self, module: str, item: _Item) -> LessonSpec | None:
+        assert item.quiz is not None
+        file = self.rel(module, item.filename)
+        text = self.read_text(self.folder / module / item.filename, file)
+        if text is None:
+            return None
+        body = text.rstrip() + "\n"
+        try:
+            questions, warnings = parse_gift(body, file=file)
+        except GiftError as error:
+            self.report(file, error.line, error.message)
+            return None
+        self.warnings += [Problem(file=file, line=w.line, message=w.message) for w in warnings]
+        graded = sum(1 for question in questions if question.graded)
+        if not graded:
+            self.report(
+                file,
+                1,
+                "the quiz has no graded questions" if questions else "the quiz has no questions",
+            )
+            return None
+        entry = item.quiz
+        if not entry.valid or entry.title is None:
+            return None
+        return LessonSpec(
+            slug=item.slug,
+            title=entry.title,
+            minutes=entry.minutes if entry.minutes is not None else _default_minutes(graded),
+            body=body,
+            required=entry.required,
+            kind="quiz",
+            quiz=entry.settings,
+        )
 
 
 def _broken(href: str) -> str:
@@ -766,6 +930,30 @@ def _links_with_lines(tokens: list[Token], body_lines: list[str]) -> list[tuple[
     return found
 
 
+def _default_minutes(graded: int) -> int:
+    low, high = MINUTES_RANGE
+    return min(max(low, graded), high)
+
+
+def quiz_default_minutes(body: str) -> int | None:
+    """The minutes of a quiz whose entry leaves them out: one per graded question (at
+    least 1, at most 120); None if ``body`` is not valid GIFT."""
+    try:
+        questions, _ = parse_gift(body)
+    except GiftError:
+        return None
+    return _default_minutes(sum(1 for question in questions if question.graded))
+
+
+def package_warnings(path: Path) -> list[Problem]:
+    """What the GIFT reader warns about in the package's quizzes (constructs read as Moodle
+    reads them but probably meant otherwise). These are not problems: a package with
+    warnings loads."""
+    reader = _Reader(Path(path))
+    reader.read()
+    return reader.warnings
+
+
 def check_package(path: Path) -> list[Problem]:
     """Every problem of the course package folder at ``path`` (empty if it is clean)."""
     reader = _Reader(Path(path))
@@ -814,12 +1002,40 @@ def course_yaml(course: CourseSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _lesson_entry(lesson: LessonSpec) -> list[str]:
+    """A module manifest's list entry for ``lesson``: its slug, or a quiz mapping with the
+    keys in canonical order and those equal to their defaults left out."""
+    if lesson.kind != "quiz":
+        return [f"  - {_scalar(lesson.slug)}"]
+    settings = lesson.quiz or QuizSettings()
+    lines = [f"  - quiz: {_scalar(lesson.slug)}", f"    title: {_scalar(lesson.title)}"]
+    options: list[tuple[str, str | int | bool]] = []
+    if lesson.minutes != quiz_default_minutes(lesson.body):
+        options.append(("minutes", int(lesson.minutes)))
+    if not lesson.required:
+        options.append(("required", False))
+    if settings.pass_mark != _QUIZ_DEFAULTS.pass_mark:
+        options.append(("pass_mark", int(settings.pass_mark)))
+    if settings.attempts != _QUIZ_DEFAULTS.attempts:
+        options.append(("attempts", int(settings.attempts)))
+    if settings.shuffle != _QUIZ_DEFAULTS.shuffle:
+        options.append(("shuffle", bool(settings.shuffle)))
+    if settings.time_limit is not None:
+        options.append(("time_limit", int(settings.time_limit)))
+    if settings.score != _QUIZ_DEFAULTS.score:
+        options.append(("score", ScorePolicy(settings.score).value))
+    if settings.reveal != _QUIZ_DEFAULTS.reveal:
+        options.append(("reveal", QuizReveal(settings.reveal).value))
+    lines += [f"    {key}: {_scalar(value)}" for key, value in options]
+    return lines
+
+
 def module_yaml(module: ModuleSpec) -> str:
     lines = [
         f"title: {_scalar(module.title)}",
         f"summary: {_scalar(module.summary)}",
         "lessons:",
-        *(f"  - {_scalar(lesson.slug)}" for lesson in module.lessons),
+        *(line for lesson in module.lessons for line in _lesson_entry(lesson)),
     ]
     return "\n".join(lines) + "\n"
 
@@ -845,8 +1061,8 @@ def _check_writable(course: CourseSpec) -> None:
             raise ValueError(f"cannot write a package with the invalid slug {slug!r}")
     for module in course.modules:
         for lesson in module.lessons:
-            if lesson.kind != "reading":
-                raise ValueError(f"lesson kind {lesson.kind!r} cannot be written yet")
+            if lesson.kind not in ("reading", "quiz"):
+                raise ValueError(f"lesson kind {lesson.kind!r} cannot be written")
 
 
 def _write(path: Path, text: str) -> None:
@@ -857,8 +1073,9 @@ def _write(path: Path, text: str) -> None:
 
 def write_package(course: CourseSpec, directory: Path) -> Path:
     """Write ``course`` in canonical form into ``directory/<course.slug>/`` and return that
-    folder. Course files (.md, .yaml) there that are not part of the spec are removed, so
-    re-exporting over an older export gives exactly the spec."""
+    folder. Course files (.md, .gift, .yaml) there that are not part of the spec are removed, so
+    re-exporting over an older export gives exactly the spec. A quiz's GIFT file is its
+    ``body``, unchanged."""
     _check_writable(course)
     root = Path(directory) / course.slug
     root.mkdir(parents=True, exist_ok=True)
@@ -870,18 +1087,24 @@ def write_package(course: CourseSpec, directory: Path) -> Path:
         wanted.add(folder / MODULE_FILE)
         _write(folder / MODULE_FILE, module_yaml(module))
         for lesson in module.lessons:
+            if lesson.kind == "quiz":
+                path = folder / (lesson.slug + QUIZ_SUFFIX)
+                wanted.add(path)
+                _write(path, lesson.body)
+                continue
             path = folder / (lesson.slug + LESSON_SUFFIX)
             wanted.add(path)
             _write(path, lesson_markdown(lesson))
 
     module_folders = {root / module.slug for module in course.modules}
+    course_files = (LESSON_SUFFIX, QUIZ_SUFFIX, ".yaml")
     for path in sorted(root.iterdir()):
         if path.is_dir():
             for child in path.iterdir():
-                if child.is_file() and child.suffix in (".md", ".yaml") and child not in wanted:
+                if child.is_file() and child.suffix in course_files and child not in wanted:
                     child.unlink()
             if path not in module_folders and not any(path.iterdir()):
                 path.rmdir()
-        elif path.suffix in (".md", ".yaml") and path not in wanted:
+        elif path.suffix in course_files and path not in wanted:
             path.unlink()
     return root

@@ -132,11 +132,14 @@ def test_shipped_package_loads_in_manifest_order() -> None:
         "social-media-leadership",
         "consistency-measurement-growth",
     ]
-    assert sum(len(module.lessons) for module in course.modules) == 20
+    lessons = [lesson for module in course.modules for lesson in module.lessons]
+    assert len(lessons) == 26
+    assert sum(1 for lesson in lessons if lesson.kind == "quiz") == 6
     assert [lesson.slug for lesson in course.modules[0].lessons] == [
         "trust-and-transparency",
         "reach-and-changed-conversation",
         "accounts-and-networks",
+        "why-executives-belong-quiz",
     ]
     assert course.estimated_hours == 4
     assert course.completion == "all-required"
@@ -414,10 +417,11 @@ def test_duplicate_key(tmp_path: Path) -> None:
     assert_problem(problem, "course.yaml", 11, "duplicate key 'title'", "line 1")
 
 
-def test_quiz_lesson_kind_is_not_supported_yet(tmp_path: Path) -> None:
-    text = ADVANCED_YAML + "  - quiz: module-quiz\n"
+def test_unknown_lesson_kind_is_not_supported(tmp_path: Path) -> None:
+    # quizzes ("- quiz: name") are tested in test_package_quizzes.py
+    text = ADVANCED_YAML + "  - exercise: module-exercise\n"
     problem = one_problem(make_package(tmp_path, {"advanced/module.yaml": text}))
-    assert_problem(problem, "advanced/module.yaml", 5, "lesson kind 'quiz' is not supported yet")
+    assert_problem(problem, "advanced/module.yaml", 5, "lesson kind 'exercise' is not supported")
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "four", "true", "[1]", ".nan"])

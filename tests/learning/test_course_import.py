@@ -12,7 +12,7 @@ from app.courses.service import course_to_spec, export_course, import_course
 from app.learning import service as learning
 from app.models import Course, Lesson, LessonProgress, Module, Role
 from tests.conftest import TEST_SECRET
-from tests.learning.conftest import SHIPPED, small_spec
+from tests.courses_data import SHIPPED, small_spec
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -30,8 +30,11 @@ def test_shipped_course_imports_with_rendered_lessons(database, load_course):
                                          "digital-persona", "social-selling",
                                          "social-media-leadership",
                                          "consistency-measurement-growth"]
-    assert len(lessons) == 20
-    assert all(les.body_html.startswith("<") and "<script" not in les.body_html for les in lessons)
+    assert len(lessons) == 26
+    readings = [les for les in lessons if les.kind == "reading"]
+    assert len(readings) == 20 and {les.kind for les in lessons} == {"reading", "quiz"}
+    assert all(les.body_html.startswith("<") and "<script" not in les.body_html
+               for les in readings)
     # relative links between lesson files became lesson pages
     internal = 'href="/courses/executive-enablement/lessons/'
     linked = [les for les in lessons if internal in les.body_html]

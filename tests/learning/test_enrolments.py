@@ -5,7 +5,7 @@ from sqlmodel import select
 from app.admin import service as accounts
 from app.models import Enrolment, Role, User
 from tests.conftest import form_post, login
-from tests.learning.conftest import small_spec
+from tests.courses_data import small_spec
 
 
 def test_trainer_enrols_a_cohort_and_people_with_a_due_date(client, make_user, load_course,

@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.learning import service as learning
 from app.models import Enrolment, LessonProgress, Role, utcnow
 from tests.conftest import csrf_from, login
-from tests.learning.conftest import small_spec
+from tests.courses_data import small_spec
 
 LESSON = "/courses/pilot/lessons/{}"
 

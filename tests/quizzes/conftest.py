@@ -19,7 +19,7 @@ from app.quizzes.spec import (
     QuizSettings,
 )
 from tests.conftest import login
-from tests.learning.conftest import small_spec
+from tests.courses_data import small_spec
 
 QUIZ = "/courses/pilot/quizzes/check"
 
@@ -27,32 +27,62 @@ QUIZ = "/courses/pilot/quizzes/check"
 def sample_questions() -> list[Question]:
     return [
         Question(type=QType.description, text="Answer all questions."),
-        Question(type=QType.single, text="Capital of France?", name="Capital",
-                 choices=[Choice("Paris", 1.0, "Right: Paris."), Choice("Lyon", 0.0, "No.")],
-                 general_feedback="France's capital is Paris."),
-        Question(type=QType.truefalse, text="An X post has 280 characters at most.",
-                 correct=True, true_feedback="Yes.", false_feedback="It is 280."),
-        Question(type=QType.numerical, text="LinkedIn headline limit?",
-                 numerical=[NumericalAnswer(220, 0, 1.0, "220 it is.")]),
-        Question(type=QType.multiple, text="Pick the networks",
-                 choices=[Choice("X", 0.5), Choice("LinkedIn", 0.5), Choice("Fax", -0.5)]),
+        Question(
+            type=QType.single,
+            text="Capital of France?",
+            name="Capital",
+            choices=[Choice("Paris", 1.0, "Right: Paris."), Choice("Lyon", 0.0, "No.")],
+            general_feedback="France's capital is Paris.",
+        ),
+        Question(
+            type=QType.truefalse,
+            text="An X post has 280 characters at most.",
+            correct=True,
+            true_feedback="Yes.",
+            false_feedback="It is 280.",
+        ),
+        Question(
+            type=QType.numerical,
+            text="LinkedIn headline limit?",
+            numerical=[NumericalAnswer(220, 0, 1.0, "220 it is.")],
+        ),
+        Question(
+            type=QType.multiple,
+            text="Pick the networks",
+            choices=[Choice("X", 0.5), Choice("LinkedIn", 0.5), Choice("Fax", -0.5)],
+        ),
     ]
 
 
 @pytest.fixture
 def quiz_course(database: Database) -> Callable[..., tuple[Course, Lesson]]:
-    def make(questions: list[Question] | None = None, settings: QuizSettings | None = None,
-             ) -> tuple[Course, Lesson]:
+    def make(
+        questions: list[Question] | None = None,
+        settings: QuizSettings | None = None,
+    ) -> tuple[Course, Lesson]:
         with database.session(write=True) as s:
             course = import_course(s, small_spec()).course
             module = s.exec(select(Module).where(Module.slug == "basics")).one()
-            lesson = Lesson(course_id=course.id, module_id=module.id, slug="check",
-                            title="Check your understanding", kind="quiz", minutes=5,
-                            required=True, position=10, body_md="", body_html="")
+            lesson = Lesson(
+                course_id=course.id,
+                module_id=module.id,
+                slug="check",
+                title="Check your understanding",
+                kind="quiz",
+                minutes=5,
+                required=True,
+                position=10,
+                body_md="",
+                body_html="",
+            )
             s.add(lesson)
             s.flush()
-            sync_quiz(s, lesson=lesson, settings=settings or QuizSettings(shuffle=False),
-                      questions=questions or sample_questions())
+            sync_quiz(
+                s,
+                lesson=lesson,
+                settings=settings or QuizSettings(shuffle=False),
+                questions=questions or sample_questions(),
+            )
             return course, lesson
 
     return make

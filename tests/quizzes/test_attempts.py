@@ -17,8 +17,11 @@ from tests.quizzes.conftest import QUIZ
 
 def _qids(database, lesson) -> dict[str, int]:
     with database.session() as s:
-        rows = s.exec(select(QuizQuestion).where(QuizQuestion.lesson_id == lesson.id)
-                      .order_by(QuizQuestion.position)).all()
+        rows = s.exec(
+            select(QuizQuestion)
+            .where(QuizQuestion.lesson_id == lesson.id)
+            .order_by(QuizQuestion.position)
+        ).all()
     return {row.qtype: row.id for row in rows}
 
 
@@ -30,8 +33,12 @@ def _start(client) -> str:
 
 
 def _all_right(q: dict[str, int]) -> dict[str, object]:
-    return {f"q{q['single']}": "0", f"q{q['truefalse']}": "true",
-            f"q{q['numerical']}": "220", f"q{q['multiple']}": ["0", "1"]}
+    return {
+        f"q{q['single']}": "0",
+        f"q{q['truefalse']}": "true",
+        f"q{q['numerical']}": "220",
+        f"q{q['multiple']}": ["0", "1"],
+    }
 
 
 def _submit(client, url: str, answers: dict[str, object]):
@@ -40,7 +47,7 @@ def _submit(client, url: str, answers: dict[str, object]):
 
 
 def test_take_pass_and_complete_the_quiz(client, quiz_taker, database):
-    course, lesson, user = quiz_taker()
+    _course, lesson, user = quiz_taker()
     page = client.get(QUIZ)
     assert page.status_code == 200 and "Start the quiz" in page.text
     assert "<strong>4</strong> questions" in page.text  # the description is not counted
@@ -66,8 +73,16 @@ def test_fail_then_retake_and_pass(client, quiz_taker, database):
     _, lesson, user = quiz_taker()
     q = _qids(database, lesson)
     url = _start(client)
-    _submit(client, url, {f"q{q['single']}": "1", f"q{q['truefalse']}": "false",
-                          f"q{q['numerical']}": "200", f"q{q['multiple']}": ["2"]})
+    _submit(
+        client,
+        url,
+        {
+            f"q{q['single']}": "1",
+            f"q{q['truefalse']}": "false",
+            f"q{q['numerical']}": "200",
+            f"q{q['multiple']}": ["2"],
+        },
+    )
     result = client.get(url).text
     assert "Not passed: 0.0%" in result and "Retake the quiz" in result
     assert "Not passed yet, best 0%" in client.get("/courses/pilot").text
@@ -84,8 +99,16 @@ def test_partial_credit_and_negative_weights(client, quiz_taker, database):
     _, lesson, _ = quiz_taker()
     q = _qids(database, lesson)
     url = _start(client)
-    _submit(client, url, {f"q{q['single']}": "0", f"q{q['truefalse']}": "true",
-                          f"q{q['numerical']}": "220", f"q{q['multiple']}": ["0", "2"]})
+    _submit(
+        client,
+        url,
+        {
+            f"q{q['single']}": "0",
+            f"q{q['truefalse']}": "true",
+            f"q{q['numerical']}": "220",
+            f"q{q['multiple']}": ["0", "2"],
+        },
+    )
     with database.session() as s:
         attempt = s.exec(select(QuizAttempt)).one()
         assert attempt.score == 75.0  # 3 of 4, the multiple-answer question 0.5 - 0.5 = 0
@@ -98,17 +121,29 @@ def test_answers_are_saved_as_you_go_and_resume(client, quiz_taker, database):
     q = _qids(database, lesson)
     url = _start(client)
     token = csrf_from(client, url)
-    saved = client.post(f"{url}/answers/{q['single']}", data={f"q{q['single']}": "0"},
-                        headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    saved = client.post(
+        f"{url}/answers/{q['single']}",
+        data={f"q{q['single']}": "0"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+    )
     assert saved.status_code == 200 and "Saved" in saved.text and "<html" not in saved.text
-    bad = client.post(f"{url}/answers/{q['numerical']}", data={f"q{q['numerical']}": "lots"},
-                      headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    bad = client.post(
+        f"{url}/answers/{q['numerical']}",
+        data={f"q{q['numerical']}": "lots"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+    )
     assert bad.status_code == 422 and "Enter a number" in bad.text
-    foreign = client.post(f"{url}/answers/{q['single']}", data={f"q{q['single']}": "7"},
-                          headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    foreign = client.post(
+        f"{url}/answers/{q['single']}",
+        data={f"q{q['single']}": "7"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+    )
     assert foreign.status_code == 422 and "not part of this question" in foreign.text
-    unknown = client.post(f"{url}/answers/999999", data={"q999999": "1"},
-                          headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    unknown = client.post(
+        f"{url}/answers/999999",
+        data={"q999999": "1"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+    )
     assert unknown.status_code == 422 and "not part of this attempt" in unknown.text
     # leave and come back: the saved answer is still selected, resume keeps attempt 1
     assert _start(client) == url
@@ -116,8 +151,9 @@ def test_answers_are_saved_as_you_go_and_resume(client, quiz_taker, database):
     assert re.search(rf'name="q{q["single"]}" value="0" checked', page)
 
 
-def test_invalid_answer_on_submit_keeps_everything_and_submits_nothing(client, quiz_taker,
-                                                                      database):
+def test_invalid_answer_on_submit_keeps_everything_and_submits_nothing(
+    client, quiz_taker, database
+):
     _, lesson, _ = quiz_taker()
     q = _qids(database, lesson)
     url = _start(client)
@@ -134,8 +170,9 @@ def test_invalid_answer_on_submit_keeps_everything_and_submits_nothing(client, q
         assert q["single"] in saved  # the valid answers were kept
 
 
-def test_submitted_attempt_cannot_change_and_double_submit_counts_once(client, quiz_taker,
-                                                                       database):
+def test_submitted_attempt_cannot_change_and_double_submit_counts_once(
+    client, quiz_taker, database
+):
     _, lesson, _ = quiz_taker()
     q = _qids(database, lesson)
     url = _start(client)
@@ -143,16 +180,18 @@ def test_submitted_attempt_cannot_change_and_double_submit_counts_once(client, q
     again = _submit(client, url, {f"q{q['single']}": "1"})
     assert again.status_code == 303
     token = csrf_from(client, url)
-    late = client.post(f"{url}/answers/{q['single']}", data={f"q{q['single']}": "1"},
-                       headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    late = client.post(
+        f"{url}/answers/{q['single']}",
+        data={f"q{q['single']}": "1"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+    )
     assert late.status_code == 422 and "has been submitted" in late.text
     with database.session() as s:
         attempts = s.exec(select(QuizAttempt)).all()
         assert len(attempts) == 1 and attempts[0].score == 100.0
 
 
-def test_concurrent_submissions_record_one_graded_attempt(app, make_user, quiz_course,
-                                                          database):
+def test_concurrent_submissions_record_one_graded_attempt(app, make_user, quiz_course, database):
     from app.enrolments.service import enrol_users
 
     course, lesson = quiz_course()
@@ -169,8 +208,11 @@ def test_concurrent_submissions_record_one_graded_attempt(app, make_user, quiz_c
     tokens = [csrf_from(tab, url) for tab in tabs]
 
     def submit(i: int) -> int:
-        return tabs[i].post(url + "/submit", data={"csrf_token": tokens[i],
-                                                   **_all_right(q)}).status_code
+        return (
+            tabs[i]
+            .post(url + "/submit", data={"csrf_token": tokens[i], **_all_right(q)})
+            .status_code
+        )
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         codes = list(pool.map(submit, range(4)))
@@ -190,14 +232,23 @@ def test_time_limit_is_enforced_on_the_server(client, quiz_taker, database):
     url = _start(client)
     token = csrf_from(client, url)
     assert "Time limit: submit by" in client.get(url).text
-    client.post(f"{url}/answers/{q['single']}", data={f"q{q['single']}": "0"},
-                headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    client.post(
+        f"{url}/answers/{q['single']}",
+        data={f"q{q['single']}": "0"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+    )
     with database.session(write=True) as s:  # eleven minutes pass
         attempt = s.exec(select(QuizAttempt)).one()
-        s.exec(update(QuizAttempt).where(QuizAttempt.id == attempt.id).values(
-            deadline_at=attempt.started_at - timedelta(minutes=1)))
-    late = client.post(f"{url}/answers/{q['truefalse']}", data={f"q{q['truefalse']}": "true"},
-                       headers={"X-CSRF-Token": token, "HX-Request": "true"})
+        s.exec(
+            update(QuizAttempt)
+            .where(QuizAttempt.id == attempt.id)
+            .values(deadline_at=attempt.started_at - timedelta(minutes=1))
+        )
+    late = client.post(
+        f"{url}/answers/{q['truefalse']}",
+        data={f"q{q['truefalse']}": "true"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+    )
     assert late.status_code == 422 and "time limit has passed" in late.text
     page = client.get(url)  # opening it again submits what was saved in time
     assert page.status_code == 303
@@ -221,8 +272,13 @@ def test_attempt_limit(client, quiz_taker):
 def test_answer_key_is_not_in_the_attempt_page(client, quiz_taker):
     quiz_taker(settings=QuizSettings(shuffle=False, reveal=QuizReveal.after_submit))
     page = client.get(_start(client)).text
-    for secret in ("Right: Paris.", "France&#39;s capital is Paris.", "220 it is.",
-                   "Right answer", "fraction"):
+    for secret in (
+        "Right: Paris.",
+        "France&#39;s capital is Paris.",
+        "220 it is.",
+        "Right answer",
+        "fraction",
+    ):
         assert secret not in page
 
 
@@ -235,8 +291,9 @@ def test_reveal_never_hides_feedback_after_submission(client, quiz_taker, databa
     assert "Right: Paris." not in result and "Right answer" not in result
 
 
-def test_other_executives_cannot_see_or_change_an_attempt(client, new_client, quiz_taker,
-                                                          make_user, database):
+def test_other_executives_cannot_see_or_change_an_attempt(
+    client, new_client, quiz_taker, make_user, database
+):
     course, lesson, _ = quiz_taker()
     url = _start(client)
     other = new_client()
@@ -250,8 +307,14 @@ def test_other_executives_cannot_see_or_change_an_attempt(client, new_client, qu
     token = csrf_from(other, QUIZ)
     q = _qids(database, lesson)
     assert other.post(url + "/submit", data={"csrf_token": token}).status_code == 404
-    assert other.post(f"{url}/answers/{q['single']}", data={f"q{q['single']}": "0"},
-                      headers={"X-CSRF-Token": token}).status_code == 404
+    assert (
+        other.post(
+            f"{url}/answers/{q['single']}",
+            data={f"q{q['single']}": "0"},
+            headers={"X-CSRF-Token": token},
+        ).status_code
+        == 404
+    )
     trainer = new_client()
     login(trainer, make_user(Role.trainer).email)
     assert trainer.get(QUIZ).status_code == 200  # preview
@@ -260,9 +323,10 @@ def test_other_executives_cannot_see_or_change_an_attempt(client, new_client, qu
 
 
 def test_essay_makes_the_result_pending(client, quiz_taker, database):
-    questions = [Question(type=QType.essay, text="Describe your voice."),
-                 Question(type=QType.single, text="Pick A",
-                          choices=[Choice("A", 1.0), Choice("B", 0.0)])]
+    questions = [
+        Question(type=QType.essay, text="Describe your voice."),
+        Question(type=QType.single, text="Pick A", choices=[Choice("A", 1.0), Choice("B", 0.0)]),
+    ]
     _, lesson, user = quiz_taker(questions=questions)
     q = _qids(database, lesson)
     url = _start(client)
@@ -278,9 +342,10 @@ def test_essay_makes_the_result_pending(client, quiz_taker, database):
 
 def test_shuffled_layout_keeps_original_choice_indexes(client, quiz_taker, database):
     choices = [Choice(f"Option {i}", 1.0 if i == 3 else 0.0) for i in range(6)]
-    _, lesson, _ = quiz_taker(questions=[Question(type=QType.single, text="Which?",
-                                                  choices=choices)],
-                              settings=QuizSettings(shuffle=True))
+    _, lesson, _ = quiz_taker(
+        questions=[Question(type=QType.single, text="Which?", choices=choices)],
+        settings=QuizSettings(shuffle=True),
+    )
     url = _start(client)
     page = client.get(url).text
     shown = re.findall(r'value="(\d)"[^>]*> Option (\d)', page)
@@ -291,7 +356,7 @@ def test_shuffled_layout_keeps_original_choice_indexes(client, quiz_taker, datab
 
 
 def test_progress_counts_the_quiz_toward_module_completion(database, quiz_taker, client):
-    course, lesson, user = quiz_taker()
+    course, _lesson, user = quiz_taker()
     with database.session() as s:
         progress = learning.course_progress(s, course=course, user_id=user.id)
         assert progress.required_total == 4  # hello, world, deep and the quiz
@@ -325,12 +390,17 @@ def test_concurrent_starts_open_one_attempt(app, make_user, quiz_course, databas
         assert len(s.exec(select(QuizAttempt)).all()) == 1
 
 
-def test_trainer_grades_an_essay_and_the_quiz_passes(client, new_client, quiz_taker,
-                                                     make_user, database):
-    questions = [Question(type=QType.essay, text="Describe your voice.",
-                          general_feedback="Look for a concrete example."),
-                 Question(type=QType.single, text="Pick A",
-                          choices=[Choice("A", 1.0), Choice("B", 0.0)])]
+def test_trainer_grades_an_essay_and_the_quiz_passes(
+    client, new_client, quiz_taker, make_user, database
+):
+    questions = [
+        Question(
+            type=QType.essay,
+            text="Describe your voice.",
+            general_feedback="Look for a concrete example.",
+        ),
+        Question(type=QType.single, text="Pick A", choices=[Choice("A", 1.0), Choice("B", 0.0)]),
+    ]
     _, lesson, user = quiz_taker(questions=questions)
     q = _qids(database, lesson)
     url = _start(client)
@@ -346,12 +416,20 @@ def test_trainer_grades_an_essay_and_the_quiz_passes(client, new_client, quiz_ta
     assert "&lt;b&gt;Warm&lt;/b&gt; and direct." in form  # the executive's text, escaped
     assert "Look for a concrete example." in form
     token = csrf_from(trainer, f"/manage/grading/{attempt_id}")
-    bad = trainer.post(f"/manage/grading/{attempt_id}", data={
-        "csrf_token": token, f"mark{q['essay']}": "150", f"comment{q['essay']}": "Good"})
+    bad = trainer.post(
+        f"/manage/grading/{attempt_id}",
+        data={"csrf_token": token, f"mark{q['essay']}": "150", f"comment{q['essay']}": "Good"},
+    )
     assert bad.status_code == 400 and "Enter a mark from 0 to 100." in bad.text
     assert 'value="150"' in bad.text and ">Good</textarea>" in bad.text
-    ok = trainer.post(f"/manage/grading/{attempt_id}", data={
-        "csrf_token": token, f"mark{q['essay']}": "80", f"comment{q['essay']}": "Clear voice."})
+    ok = trainer.post(
+        f"/manage/grading/{attempt_id}",
+        data={
+            "csrf_token": token,
+            f"mark{q['essay']}": "80",
+            f"comment{q['essay']}": "Clear voice.",
+        },
+    )
     assert ok.status_code == 303
     with database.session() as s:
         attempt = s.exec(select(QuizAttempt)).one()

@@ -1,17 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-import pytest
-
 from app.config import PROJECT_ROOT
-from app.courses.package import load_package
-from app.courses.service import import_course
 from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec
-from app.db import Database
-from app.enrolments.service import enrol_users
-from app.models import Course, User
 
 SHIPPED = PROJECT_ROOT / "courses" / "executive-enablement"
 
@@ -35,22 +25,3 @@ def small_spec(*, sequential: bool = False, body_extra: str = "") -> CourseSpec:
             ]),
         ],
     )
-
-
-@pytest.fixture
-def load_course(database: Database) -> Callable[[CourseSpec | Path], Course]:
-    def do(source: CourseSpec | Path) -> Course:
-        spec = load_package(source) if isinstance(source, Path) else source
-        with database.session(write=True) as session:
-            return import_course(session, spec).course
-
-    return do
-
-
-@pytest.fixture
-def enrol(database: Database) -> Callable[..., None]:
-    def do(course: Course, user: User, due_date=None) -> None:  # type: ignore[no-untyped-def]
-        with database.session(write=True) as session:
-            enrol_users(session, course=course, users=[user], due_date=due_date)
-
-    return do
