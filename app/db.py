@@ -5,22 +5,42 @@ the same code. For SQLite every connection gets foreign keys, WAL, ``synchronous
 and a busy timeout, and write transactions start with ``BEGIN IMMEDIATE`` while holding a
 per-process lock: one writer at a time per process, waiting (not failing) for writers in
 other processes. Reads stay concurrent.
+
+Web requests get their transaction from ``request_transaction``: it first waits for one of
+a bounded number of slots (no more than the connection pool holds) and, for SQLite writes,
+for the write lock, by polling on the event loop. A waiting request therefore holds neither
+a worker thread nor a connection, so requests can never starve each other of threads or
+connections; and no request ever uses two connections at once. Writes that are only
+bookkeeping (session last-seen, lesson opened) run after the response with ``run_write``.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _BEGIN_OPTION = "podium_begin"
+SQLITE_POOL = (8, 8)  # pool_size, max_overflow
+POSTGRES_POOL = (10, 10)
+
+
+async def _acquire(lock: threading.Lock | threading.Semaphore) -> None:
+    """Wait for a threading primitive without blocking the event loop or a worker thread
+    (and without tying it to one event loop, as asyncio locks would be)."""
+    delay = 0.0005
+    while not lock.acquire(blocking=False):
+        await anyio.sleep(delay)
+        delay = min(delay * 2, 0.01)
 
 
 class Database:
@@ -30,19 +50,21 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self._write_lock = threading.Lock()
+        pool_size, max_overflow = SQLITE_POOL if self.is_sqlite else POSTGRES_POOL
+        self._slots = threading.BoundedSemaphore(pool_size + max_overflow)
         if self.is_sqlite:
             _ensure_sqlite_dir(url)
             self.engine = create_engine(
                 url,
                 echo=echo,
                 connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-                pool_size=8,
-                max_overflow=8,
+                pool_size=pool_size,
+                max_overflow=max_overflow,
             )
             _install_sqlite_hooks(self.engine)
         else:
-            self.engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10,
-                                        max_overflow=10)
+            self.engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size,
+                                        max_overflow=max_overflow)
         self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
     @contextmanager
@@ -58,6 +80,39 @@ class Database:
         else:
             with self._session(self.engine) as session:
                 yield session
+
+    @asynccontextmanager
+    async def request_transaction(self, *, write: bool) -> AsyncIterator[Session]:
+        """The transaction of one web request (see the module docstring)."""
+        await _acquire(self._slots)
+        locked = write and self.is_sqlite
+        try:
+            if locked:
+                await _acquire(self._write_lock)
+            try:
+                session = Session(bind=self._write_engine if locked else self.engine,
+                                  expire_on_commit=False)
+                try:
+                    yield session
+                    await anyio.to_thread.run_sync(session.commit)
+                except BaseException:
+                    with anyio.CancelScope(shield=True):
+                        await anyio.to_thread.run_sync(session.rollback)
+                    raise
+                finally:
+                    with anyio.CancelScope(shield=True):
+                        await anyio.to_thread.run_sync(session.close)
+            finally:
+                if locked:
+                    self._write_lock.release()
+        finally:
+            self._slots.release()
+
+    async def run_write(self, work: Callable[[Session], object]) -> None:
+        """Run ``work(session)`` in its own write transaction, in a worker thread; for
+        writes done after the response has been sent (background tasks)."""
+        async with self.request_transaction(write=True) as session:
+            await anyio.to_thread.run_sync(work, session)
 
     @contextmanager
     def _session(self, bind: Engine) -> Iterator[Session]:

@@ -7,10 +7,11 @@ routes and fails for a route that has none.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import BackgroundTasks, Depends, HTTPException, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -36,9 +37,10 @@ def get_database(request: Request) -> Database:
     return request.app.state.db
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent."""
-    with get_database(request).session(write=request.method not in SAFE_METHODS) as session:
+    write = request.method not in SAFE_METHODS
+    async with get_database(request).request_transaction(write=write) as session:
         yield session
 
 
@@ -47,16 +49,16 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def current_user_optional(request: Request, session: SessionDep,
-                          settings: SettingsDep) -> User | None:
+def current_user_optional(request: Request, session: SessionDep, settings: SettingsDep,
+                          background: BackgroundTasks) -> User | None:
     token = request.state.session_token
     active = auth_service.resolve_session(session, settings, token=token)
     if active is None:
         request.state.user = None
         return None
-    if active.needs_touch:
-        with get_database(request).session(write=True) as write_session:
-            auth_service.touch_session(write_session, session_id=active.session_id)
+    if active.needs_touch:  # at most once a minute, after the response
+        background.add_task(get_database(request).run_write,
+                            partial(auth_service.touch_session, session_id=active.session_id))
     request.state.user = active.user
     return active.user
 

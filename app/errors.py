@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
@@ -47,8 +48,9 @@ def _identify(request: Request) -> None:
             log.exception("Could not identify the user for an error page")
 
 
-def error_page(request: Request, status_code: int, detail: str | None = None) -> Response:
-    _identify(request)
+async def error_page(request: Request, status_code: int,
+                     detail: str | None = None) -> Response:
+    await anyio.to_thread.run_sync(_identify, request)
     context = {
         "status_code": status_code,
         "title": TITLES.get(status_code, "Something went wrong"),
@@ -71,7 +73,7 @@ def install_error_handlers(app: FastAPI) -> None:
             return Response(status_code=401, headers={"HX-Redirect": login_url})
         if request.method == "GET":
             return RedirectResponse(login_url, status_code=303)
-        return error_page(request, 401, "Your session has ended. Sign in again to continue.")
+        return await error_page(request, 401, "Your session has ended. Sign in again to continue.")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -80,7 +82,7 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = None
         if exc.status_code == 405:
             detail = None
-        response = error_page(request, exc.status_code, detail)
+        response = await error_page(request, exc.status_code, detail)
         if exc.headers:
             response.headers.update(exc.headers)
         return response
@@ -89,10 +91,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         # Malformed ids in a path look like missing pages; anything else is a bad request.
         if any(err.get("loc", ("",))[0] == "path" for err in exc.errors()):
-            return error_page(request, 404)
-        return error_page(request, 400, "Some of the values sent were not valid.")
+            return await error_page(request, 404)
+        return await error_page(request, 400, "Some of the values sent were not valid.")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("Unhandled error on %s %s", request.method, request.url.path)
-        return error_page(request, 500)
+        return await error_page(request, 500)

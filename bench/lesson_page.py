@@ -447,31 +447,50 @@ def probe(target: Target, port: int) -> Reply:
     return reply
 
 
-def prepare_app(spec: AppSpec, server: Server, tmp: Path,
-                args: argparse.Namespace) -> tuple[Target, Target, int]:
-    """Sign in as the demo executive, check that the lesson page and mark-complete answer
-    200, and write their wrk scripts. Also returns the lesson page's size."""
+def lesson_paths(args: argparse.Namespace) -> tuple[str, str]:
+    return (f"/courses/{COURSE}/lessons/{args.lesson}",
+            f"/courses/{COURSE}/lessons/{args.complete_lesson}/complete")
+
+
+def check_app(server: Server, args: argparse.Namespace, password: str) -> int:
+    """Sign in as the demo executive and check that the lesson page and mark-complete
+    answer 200 (mark-complete twice: the second time takes the idempotent path, as every
+    measured request will). Returns the size of the lesson page as it will be measured."""
     browser = Browser(server.port)
-    sign_in(browser, EXECUTIVE_EMAIL, demo_password(spec.env))
-    lesson_path = f"/courses/{COURSE}/lessons/{args.lesson}"
-    complete_path = f"/courses/{COURSE}/lessons/{args.complete_lesson}/complete"
+    sign_in(browser, EXECUTIVE_EMAIL, password)
+    lesson_path, complete_path = lesson_paths(args)
     page = browser.request("GET", lesson_path)
     check(page, f"GET {lesson_path} (signed in as {EXECUTIVE_EMAIL})")
-    token = csrf_token(page, lesson_path)  # bound to the session cookie set at sign-in
-    htmx = {"HX-Request": "true", "X-CSRF-Token": token}
-    for attempt in ("first", "second"):  # the second one takes the idempotent path
+    htmx = {"HX-Request": "true", "X-CSRF-Token": csrf_token(page, lesson_path)}
+    for attempt in ("first", "second"):
         check(browser.request("POST", complete_path, headers=htmx),
               f"{attempt} POST {complete_path} with HX-Request")
-    page = browser.request("GET", lesson_path)  # as it will be measured: completed
+    page = browser.request("GET", lesson_path)
     check(page, f"GET {lesson_path} after completing")
+    return len(page.body.encode())
 
-    cookie = {"Cookie": browser.cookie_header()}
-    complete_headers = {**cookie, **htmx}
-    lesson = Target("lesson", spec, "GET", lesson_path, cookie,
-                    write_lua(tmp / "lesson.lua", "GET", cookie))
-    complete = Target("complete", spec, "POST", complete_path, complete_headers,
-                      write_lua(tmp / "complete.lua", "POST", complete_headers))
-    return lesson, complete, len(page.body.encode())
+
+def signed_in_target(name: str, spec: AppSpec, server: Server, tmp: Path,
+                     args: argparse.Namespace, password: str) -> Target:
+    """A target of the app with a session signed in just now, and its wrk script.
+
+    A fresh session per target keeps the measured path the same in every run: the app
+    refreshes a session's last-seen time (a write) on its first request after 60 s, so a
+    session signed in earlier would take that path at a moment that depends on how long
+    the setup took."""
+    browser = Browser(server.port)
+    sign_in(browser, EXECUTIVE_EMAIL, password)
+    lesson_path, complete_path = lesson_paths(args)
+    page = browser.request("GET", lesson_path)
+    check(page, f"GET {lesson_path} (signed in as {EXECUTIVE_EMAIL})")
+    headers = {"Cookie": browser.cookie_header()}
+    method, path = "GET", lesson_path
+    if name == "complete":
+        # The CSRF token is bound to the session cookie set at sign-in.
+        headers |= {"HX-Request": "true", "X-CSRF-Token": csrf_token(page, lesson_path)}
+        method, path = "POST", complete_path
+    return Target(name, spec, method, path, headers,
+                  write_lua(tmp / f"{name}.lua", method, headers))
 
 
 # --------------------------------------------------------------------------- report
@@ -535,8 +554,13 @@ def format_table(summary: Summary, ratio: Summary, title: str, connections: int)
                      f"{row['server_tracebacks']:>9}{note}")
     lines.append("")
     for name, row in ratio.items():
+        target = name.split("/")[0]
+        unreliable = (row["req_per_s"] is not None
+                      and summary[target]["busy_connections"] < STALLED_SHARE * connections)
         lines.append(f"{name:<20}{fmt(row['req_per_s'], 10, 3, 'x')}"
-                     f"{fmt(row['p50_ms'], 10, 2, 'x')}{fmt(row['p99_ms'], 10, 2, 'x')}")
+                     f"{fmt(row['p50_ms'], 10, 2, 'x')}{fmt(row['p99_ms'], 10, 2, 'x')}"
+                     + ("  (stalled: latencies of answered requests only)" if unreliable
+                        else ""))
     lines += ["", "ratios: req/s below 1 = fewer requests than the baseline; p50/p99 above 1 "
                   "= slower. srv err = tracebacks in the server log."]
     return "\n".join(lines)
@@ -580,9 +604,10 @@ def measure(args: argparse.Namespace, started: datetime, tmp: Path) -> int:
         run_checked([str(VENV_BIN / "podium"), *step], env, "podium " + " ".join(step))
 
     podium = AppSpec("podium", "app.main:create_app", env, "/login")
+    password = demo_password(env)
     with serve(podium, workers=args.workers, log_path=tmp / "podium-setup.log") as server:
         log(f"podium serving on {HOST}:{server.port}; signing in and checking the targets")
-        lesson, complete, page_bytes = prepare_app(podium, server, tmp, args)
+        page_bytes = check_app(server, args, password)
 
     baseline_db = tmp / "baseline.db"
     run_checked([str(VENV_BIN / "python"), str(BENCH_DIR / "baseline_app.py"), "--seed",
@@ -593,16 +618,19 @@ def measure(args: argparse.Namespace, started: datetime, tmp: Path) -> int:
     baseline = Target("baseline", baseline_spec, "GET", BASELINE_PATH, {},
                       write_lua(tmp / "baseline.lua", "GET", {}))
 
-    targets = {t.name: t for t in (baseline, lesson, complete)}
+    targets: dict[str, Target] = {}
     measurements: list[Measurement] = []
     outputs: dict[str, str] = {}
     sizes: dict[str, int] = {}
     for round_no in range(1, args.rounds + 1):
         for name in TARGET_ORDER:
-            target = targets[name]
+            spec = baseline_spec if name == "baseline" else podium
             # A fresh server per target: one that wedges its server cannot spoil the next.
             log_path = tmp / f"{name}-round{round_no}.log"
-            with serve(target.app, workers=args.workers, log_path=log_path) as server:
+            with serve(spec, workers=args.workers, log_path=log_path) as server:
+                target = targets[name] = (
+                    baseline if name == "baseline"
+                    else signed_in_target(name, podium, server, tmp, args, password))
                 sizes[name] = len(probe(target, server.port).body.encode())
                 if args.warmup:
                     run_wrk(target, server.port, args, args.warmup)

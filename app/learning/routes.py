@@ -4,9 +4,10 @@ public certificate check."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from app.courses import service as courses
@@ -34,7 +35,8 @@ def course_page(request: Request, slug: str, user: LearnerOrStaffUser,
 
 @router.get("/courses/{slug}/lessons/{lesson_slug}")
 def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrStaffUser,
-                session: SessionDep, database: DatabaseDep) -> Response:
+                session: SessionDep, database: DatabaseDep,
+                background: BackgroundTasks) -> Response:
     course, enrolment = course_for(session, user, slug)
     lesson = lesson_for(session, course, lesson_slug)
     progress = service.course_progress(session, course=course,
@@ -45,9 +47,9 @@ def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrSt
     ensure_unlocked(progress, lesson)
     state = progress.state_of(lesson.id)
     module = progress.module_of(lesson.id)
-    if enrolment is not None:
-        with database.session(write=True) as write:
-            service.record_open(write, user_id=user.id, lesson_id=lesson.id)
+    if enrolment is not None and service.needs_open_record(state):
+        background.add_task(database.run_write, partial(service.record_open, user_id=user.id,
+                                                        lesson_id=lesson.id))
     previous, following = progress.neighbours(lesson.id)
     return render(request, "learning/lesson.html", {
         "progress": progress, "lesson": lesson, "state": state, "module": module,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
@@ -41,6 +41,7 @@ class LessonState:
     status: str = NOT_STARTED
     locked: bool = False
     completed_at: datetime | None = None
+    last_opened_at: datetime | None = None
     # Quizzes only: submitted attempts, best score (percent) and whether grading is pending
     quiz_attempts: int = 0
     quiz_best: float | None = None
@@ -171,7 +172,10 @@ def course_progress(
             rows = {
                 p.lesson_id: p
                 for p in session.exec(
-                    select(LessonProgress).where(
+                    select(LessonProgress)
+                    # rows written with INSERT … ON CONFLICT are read fresh, never stale
+                    .execution_options(populate_existing=True)
+                    .where(
                         LessonProgress.user_id == user_id,
                         col(LessonProgress.lesson_id).in_(lesson_ids),
                     )
@@ -194,6 +198,7 @@ def course_progress(
             states.append(
                 LessonState(
                     lesson=lesson, status=status, completed_at=row.completed_at if row else None,
+                    last_opened_at=row.last_opened_at if row else None,
                     quiz_attempts=attempts, quiz_best=best, quiz_pending=pending,
                 )
             )
@@ -283,6 +288,15 @@ def get_live_lesson(session: Session, *, course: Course, slug: str) -> Lesson | 
     ).first()
 
 
+REOPEN_INTERVAL_MINUTES = 5  # a lesson reopened sooner is not written again
+
+
+def needs_open_record(state: LessonState | None, now: datetime | None = None) -> bool:
+    if state is None or state.last_opened_at is None:
+        return True
+    return (now or utcnow()) - state.last_opened_at >= timedelta(minutes=REOPEN_INTERVAL_MINUTES)
+
+
 def record_open(
     session: Session, *, user_id: int, lesson_id: int, now: datetime | None = None
 ) -> None:
@@ -333,7 +347,6 @@ def complete_lesson(
             where=col(LessonProgress.completed_at).is_(None),
         )
     )
-    session.expire_all()
     progress = course_progress(session, course=course, user_id=user_id, enrolment=enrolment)
     if progress.rule_met and enrolment.completed_at is None:
         session.exec(
@@ -341,8 +354,8 @@ def complete_lesson(
             .where(Enrolment.id == enrolment.id, col(Enrolment.completed_at).is_(None))
             .values(completed_at=now, certificate_code=new_certificate_code())
         )
-        session.expire_all()
-        progress.enrolment = session.get(Enrolment, enrolment.id)
+        session.refresh(enrolment)
+        progress.enrolment = enrolment
     return progress
 
 

@@ -107,7 +107,10 @@ def attempt_page(request: Request, slug: str, quiz_slug: str, number: int,
     course, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
     attempt = _attempt(session, lesson, user, number)
     if attempt.submitted_at is None and service.is_expired(attempt):
-        with database.session(write=True) as write:  # time is up: submit what was saved
+        # Time is up: submit what was saved. This read request first hands back its
+        # connection, so it never holds two (rare path; the write waits its turn).
+        session.close()
+        with database.session(write=True) as write:
             locked = _attempt(write, lesson, user, number, lock=True)
             service.finish_if_expired(write, attempt=locked, course=course,
                                       enrolment=enrolment, lesson=lesson)
