@@ -8,15 +8,18 @@ other processes. Reads stay concurrent.
 
 Web requests get their transaction from ``request_transaction``: it first waits for one of
 a bounded number of slots (no more than the connection pool holds) and, for SQLite writes,
-for the write lock, by polling on the event loop. A waiting request therefore holds neither
-a worker thread nor a connection, so requests can never starve each other of threads or
-connections; and no request ever uses two connections at once. Writes that are only
+for the write lock, both awaited first-come first-served on the event loop. A waiting
+request therefore holds neither a worker thread nor a connection, so requests can never
+starve each other of threads or connections; and no request ever uses two connections at
+once. Writes that are only
 bookkeeping (session last-seen, lesson opened) run after the response with ``run_write``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -34,13 +37,24 @@ SQLITE_POOL = (8, 8)  # pool_size, max_overflow
 POSTGRES_POOL = (10, 10)
 
 
-async def _acquire(lock: threading.Lock | threading.Semaphore) -> None:
-    """Wait for a threading primitive without blocking the event loop or a worker thread
-    (and without tying it to one event loop, as asyncio locks would be)."""
-    delay = 0.0005
-    while not lock.acquire(blocking=False):
-        await anyio.sleep(delay)
-        delay = min(delay * 2, 0.01)
+class _Gates:
+    """Request slots and the SQLite write lock as asyncio primitives, one set per event
+    loop (a server process runs one loop; test clients may run several)."""
+
+    def __init__(self, slots: int) -> None:
+        self._slots = slots
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
+                                                 tuple[asyncio.Semaphore, asyncio.Lock]]
+        self._by_loop = weakref.WeakKeyDictionary()
+        self._guard = threading.Lock()
+
+    def current(self) -> tuple[asyncio.Semaphore, asyncio.Lock]:
+        loop = asyncio.get_running_loop()
+        with self._guard:
+            gates = self._by_loop.get(loop)
+            if gates is None:
+                gates = self._by_loop[loop] = (asyncio.Semaphore(self._slots), asyncio.Lock())
+            return gates
 
 
 class Database:
@@ -51,7 +65,7 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self._write_lock = threading.Lock()
         pool_size, max_overflow = SQLITE_POOL if self.is_sqlite else POSTGRES_POOL
-        self._slots = threading.BoundedSemaphore(pool_size + max_overflow)
+        self._gates = _Gates(pool_size + max_overflow)
         if self.is_sqlite:
             _ensure_sqlite_dir(url)
             self.engine = create_engine(
@@ -84,11 +98,11 @@ class Database:
     @asynccontextmanager
     async def request_transaction(self, *, write: bool) -> AsyncIterator[Session]:
         """The transaction of one web request (see the module docstring)."""
-        await _acquire(self._slots)
+        slots, write_lock = self._gates.current()
         locked = write and self.is_sqlite
-        try:
+        async with slots:
             if locked:
-                await _acquire(self._write_lock)
+                await write_lock.acquire()
             try:
                 session = Session(bind=self._write_engine if locked else self.engine,
                                   expire_on_commit=False)
@@ -104,9 +118,7 @@ class Database:
                         await anyio.to_thread.run_sync(session.close)
             finally:
                 if locked:
-                    self._write_lock.release()
-        finally:
-            self._slots.release()
+                    write_lock.release()
 
     async def run_write(self, work: Callable[[Session], object]) -> None:
         """Run ``work(session)`` in its own write transaction, in a worker thread; for

@@ -7,7 +7,7 @@ routes and fails for a route that has none.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
 from typing import Annotated
 
@@ -29,18 +29,18 @@ class NotAuthenticated(Exception):
     """No valid session: the error handler sends the browser to the login page."""
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     return request.app.state.db
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent."""
     write = request.method not in SAFE_METHODS
-    async with get_database(request).request_transaction(write=write) as session:
+    async with request.app.state.db.request_transaction(write=write) as session:
         yield session
 
 
@@ -57,7 +57,7 @@ def current_user_optional(request: Request, session: SessionDep, settings: Setti
         request.state.user = None
         return None
     if active.needs_touch:  # at most once a minute, after the response
-        background.add_task(get_database(request).run_write,
+        background.add_task(request.app.state.db.run_write,
                             partial(auth_service.touch_session, session_id=active.session_id))
     request.state.user = active.user
     return active.user
@@ -91,14 +91,14 @@ def _mark(dependency: Callable[..., object], access: str | frozenset[Role]) -> N
     setattr(dependency, ACCESS_ATTR, access)
 
 
-def public() -> None:
+async def public() -> None:
     """Access rule: anyone, signed in or not."""
 
 
 _mark(public, "public")
 
 
-def require_user(user: OptionalUser) -> User:
+async def require_user(user: OptionalUser) -> User:
     """Access rule: any signed-in user."""
     if user is None:
         raise NotAuthenticated
@@ -108,10 +108,10 @@ def require_user(user: OptionalUser) -> User:
 _mark(require_user, "authenticated")
 
 
-def require_role(*roles: Role) -> Callable[[User], User]:
+def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
     allowed = frozenset(roles)
 
-    def dependency(user: Annotated[User, Depends(require_user)]) -> User:
+    async def dependency(user: Annotated[User, Depends(require_user)]) -> User:
         if user.role not in allowed:
             raise HTTPException(status_code=403,
                                 detail="Your role does not give access to this page.")

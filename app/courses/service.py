@@ -3,6 +3,7 @@ reading a course back into a spec for export, and looking courses up."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -48,7 +49,7 @@ def quiz_url(course_slug: str, quiz_slug: str) -> str:
     return f"/courses/{quote(course_slug)}/quizzes/{quote(quiz_slug)}"
 
 
-def item_url(course_slug: str, lesson: Lesson) -> str:
+def item_url(course_slug: str, lesson: Lesson | LessonRef) -> str:
     """The page of a course item: a reading lesson or a quiz."""
     if lesson.kind == "quiz":
         return quiz_url(course_slug, lesson.slug)
@@ -224,6 +225,56 @@ def _quiz_settings(session: Session, lesson: Lesson) -> QuizSettings | None:
 
     quiz = get_quiz(session, lesson_id=lesson.id)
     return quiz_settings(quiz) if quiz else QuizSettings()
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    id: int
+    slug: str
+    title: str
+    summary: str
+    position: int
+
+
+@dataclass(frozen=True)
+class LessonRef:
+    """What pages listing lessons need: everything but the body."""
+
+    id: int
+    module_id: int
+    slug: str
+    title: str
+    kind: str
+    minutes: int
+    required: bool
+    position: int
+
+
+Outline = list[tuple[ModuleRef, list[LessonRef]]]
+_outlines: dict[int, tuple[datetime, Outline]] = {}
+_outlines_lock = threading.Lock()
+
+
+def course_outline(session: Session, course: Course) -> Outline:
+    """The live outline of a course, built once per version of the course.
+
+    Each process keeps the outline it built, keyed by ``course.updated_at``, which every
+    caller has just read from the database: an import (and any later change to modules
+    or lessons, which must bump ``updated_at``) makes every process rebuild it, so no
+    process ever serves an outline the database no longer has."""
+    with _outlines_lock:
+        cached = _outlines.get(course.id)
+    if cached is not None and cached[0] == course.updated_at:
+        return cached[1]
+    outline = [
+        (ModuleRef(m.id, m.slug, m.title, m.summary, m.position),
+         [LessonRef(les.id, les.module_id, les.slug, les.title, les.kind, les.minutes,
+                    les.required, les.position) for les in lessons])
+        for m, lessons in active_outline(session, course.id)
+    ]
+    with _outlines_lock:
+        _outlines[course.id] = (course.updated_at, outline)
+    return outline
 
 
 def course_to_spec(session: Session, course: Course) -> CourseSpec:

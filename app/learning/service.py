@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
-from app.courses.service import active_outline
+from app.courses.service import LessonRef, ModuleRef, course_outline
 from app.db import insert_for
 from app.models import (
     Course,
@@ -37,7 +37,7 @@ NOT_STARTED, IN_PROGRESS, COMPLETED = "not-started", "in-progress", "completed"
 
 @dataclass
 class LessonState:
-    lesson: Lesson
+    lesson: LessonRef
     status: str = NOT_STARTED
     locked: bool = False
     completed_at: datetime | None = None
@@ -54,7 +54,7 @@ class LessonState:
 
 @dataclass
 class ModuleState:
-    module: Module
+    module: ModuleRef
     lessons: list[LessonState]
     locked: bool = False
     lock_reason: str | None = None
@@ -128,7 +128,7 @@ class CourseProgress:
         return IN_PROGRESS if any(s.status != NOT_STARTED for s in self.lessons) else NOT_STARTED
 
     @property
-    def next_lesson(self) -> Lesson | None:
+    def next_lesson(self) -> LessonRef | None:
         """Where to continue: the first unlocked lesson not yet completed."""
         for state in self.lessons:
             if not state.done and not state.locked:
@@ -138,7 +138,7 @@ class CourseProgress:
     def state_of(self, lesson_id: int) -> LessonState | None:
         return next((s for s in self.lessons if s.lesson.id == lesson_id), None)
 
-    def neighbours(self, lesson_id: int) -> tuple[Lesson | None, Lesson | None]:
+    def neighbours(self, lesson_id: int) -> tuple[LessonRef | None, LessonRef | None]:
         lessons = [s.lesson for s in self.lessons]
         for i, lesson in enumerate(lessons):
             if lesson.id == lesson_id:
@@ -164,7 +164,7 @@ def course_progress(
     session: Session, *, course: Course, user_id: int | None, enrolment: Enrolment | None = None
 ) -> CourseProgress:
     """Outline and progress of one course for one executive (three queries)."""
-    outline = active_outline(session, course.id)
+    outline = course_outline(session, course)
     rows: dict[int, LessonProgress] = {}
     if user_id is not None:
         lesson_ids = [les.id for _, lessons in outline for les in lessons]

@@ -78,7 +78,7 @@ def test_reimport_keeps_progress_and_retires_removed_lessons(database, load_cour
     assert sorted(report.lessons_updated) == ["hello", "world"]
 
     with database.session() as s:
-        progress = learning.course_progress(s, course=course, user_id=user.id)
+        progress = learning.course_progress(s, course=s.get(Course, course.id), user_id=user.id)
         done = {st.lesson.slug for st in progress.lessons if st.done}
         assert done == {"hello", "world"}
         assert progress.modules[1].lessons[-1].lesson.slug == "world"

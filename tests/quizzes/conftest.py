@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.courses.service import import_course
 from app.db import Database
 from app.enrolments.service import enrol_users
-from app.models import Course, Lesson, Module, Role, User
+from app.models import Course, Lesson, Module, Role, User, utcnow
 from app.quizzes.service import sync_quiz
 from app.quizzes.spec import (
     Choice,
@@ -76,6 +76,8 @@ def quiz_course(database: Database) -> Callable[..., tuple[Course, Lesson]]:
                 body_html="",
             )
             s.add(lesson)
+            course.updated_at = utcnow()  # the outline changed
+            s.add(course)
             s.flush()
             sync_quiz(
                 s,
