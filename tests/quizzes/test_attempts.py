@@ -440,3 +440,14 @@ def test_trainer_grades_an_essay_and_the_quiz_passes(
     assert user.full_name not in trainer.get("/manage/grading").text
     executive_view = client.get("/manage/grading")
     assert executive_view.status_code == 403
+
+
+def test_home_shows_quiz_status_and_best_score(client, quiz_taker, database):
+    _, lesson, _ = quiz_taker()
+    assert "Quizzes passed: 0 of 1" in client.get("/").text
+    url = _start(client)
+    q = _qids(database, lesson)
+    _submit(client, url, {f"q{q['single']}": "0", f"q{q['truefalse']}": "true"})
+    assert "Quizzes passed: 0 of 1 (best scores 50%)" in client.get("/").text
+    _submit(client, _start(client), _all_right(q))
+    assert "Quizzes passed: 1 of 1 (best scores 100%)" in client.get("/").text
