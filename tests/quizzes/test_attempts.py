@@ -191,18 +191,24 @@ def test_submitted_attempt_cannot_change_and_double_submit_counts_once(
         assert len(attempts) == 1 and attempts[0].score == 100.0
 
 
-def test_concurrent_submissions_record_one_graded_attempt(app, make_user, quiz_course, database):
+def _tabs_of_one_executive(app, make_user, database, course, count: int = 4):  # type: ignore[no-untyped-def]
+    """Several browser tabs signed in as one enrolled executive."""
     from app.enrolments.service import enrol_users
 
-    course, lesson = quiz_course()
     user = make_user(Role.executive)
     with database.session(write=True) as s:
         enrol_users(s, course=course, users=[user], due_date=None)
     tabs = []
-    for _ in range(4):
+    for _ in range(count):
         tab = TestClient(app, base_url="https://testserver", follow_redirects=False)
         login(tab, user.email)
         tabs.append(tab)
+    return tabs
+
+
+def test_concurrent_submissions_record_one_graded_attempt(app, make_user, quiz_course, database):
+    course, lesson = quiz_course()
+    tabs = _tabs_of_one_executive(app, make_user, database, course)
     url = _start(tabs[0])
     q = _qids(database, lesson)
     tokens = [csrf_from(tab, url) for tab in tabs]
@@ -364,17 +370,9 @@ def test_progress_counts_the_quiz_toward_module_completion(database, quiz_taker,
 
 
 def test_concurrent_starts_open_one_attempt(app, make_user, quiz_course, database):
-    from app.enrolments.service import enrol_users
-
     course, _ = quiz_course()
-    user = make_user(Role.executive)
-    with database.session(write=True) as s:
-        enrol_users(s, course=course, users=[user], due_date=None)
-    tabs = []
-    for _ in range(4):
-        tab = TestClient(app, base_url="https://testserver", follow_redirects=False)
-        login(tab, user.email)
-        tabs.append((tab, csrf_from(tab, QUIZ)))
+    tabs = [(tab, csrf_from(tab, QUIZ))
+            for tab in _tabs_of_one_executive(app, make_user, database, course)]
 
     def start(i: int) -> tuple[int, str]:
         tab, token = tabs[i]
