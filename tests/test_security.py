@@ -82,5 +82,8 @@ def client_script_tag() -> str:
 def test_htmx_config_disables_eval_and_inline_styles():
     base = (ROOT / "app" / "templates" / "base.html").read_text()
     config = base.split('name="htmx-config" content=\'')[1].split("'")[0]
-    assert json.loads(config) == {"includeIndicatorStyles": False, "allowEval": False,
-                                  "allowScriptTags": False, "historyCacheSize": 0}
+    parsed = json.loads(config)
+    assert {k: parsed[k] for k in ("includeIndicatorStyles", "allowEval", "allowScriptTags")} \
+        == {"includeIndicatorStyles": False, "allowEval": False, "allowScriptTags": False}
+    # validation messages (422) are swapped in next to the field; other errors are not
+    assert {"code": "422", "swap": True} in parsed["responseHandling"]

@@ -68,7 +68,8 @@ def _answer(page, qid: int, q: Question, right: bool) -> None:  # type: ignore[n
 def _take(page, questions, slug: str, right: bool) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"/courses/{COURSE}/quizzes/{slug}")
     page.get_by_role("button", name="Start the quiz").or_(
-        page.get_by_role("button", name="Retake the quiz")).click()
+        page.get_by_role("button", name="Retake the quiz")).or_(
+        page.get_by_role("button", name="Continue attempt 1")).click()
     page.wait_for_url("**/attempts/*")
     for qid, q in questions:
         if q.graded:
@@ -85,6 +86,14 @@ def test_fail_retake_pass_and_module_completes(page, module_read):  # type: igno
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+    # a numerical answer that is not a number is refused next to the question
+    numerical = next(qid for qid, q in questions if q.type == QType.numerical)
+    page.goto(f"/courses/{COURSE}/quizzes/{slug}")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url("**/attempts/*")
+    page.locator(f"#question-{numerical}").get_by_label("Your answer").fill("lots")
+    page.locator(f"#status-{numerical}").get_by_text("Enter a number").wait_for()
 
     _take(page, questions, slug, right=False)
     assert page.get_by_text("Not passed:").is_visible()
