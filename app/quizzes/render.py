@@ -35,9 +35,9 @@ def feedback_html(text: str, question: Question) -> Markup:
 
 def describe_response(question: Question, raw: RawResponse) -> str:
     """The learner's answer in words, for the result page."""
-    if raw is None or raw == [] or raw == {}:
+    values = [v for v in raw if v.strip()] if isinstance(raw, list) else []
+    if raw is None or (isinstance(raw, list) and not values) or raw == {}:
         return "No answer"
-    values = raw if isinstance(raw, list) else []
     if question.type in (QType.single, QType.multiple):
         texts = [question.choices[int(v)].text for v in values
                  if v.isdigit() and int(v) < len(question.choices)]

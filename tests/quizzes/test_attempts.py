@@ -449,3 +449,13 @@ def test_home_shows_quiz_status_and_best_score(client, quiz_taker, database):
     assert "Quizzes passed: 0 of 1 (best scores 50%)" in client.get("/").text
     _submit(client, _start(client), _all_right(q))
     assert "Quizzes passed: 1 of 1 (best scores 100%)" in client.get("/").text
+
+
+def test_result_page_names_unanswered_questions(client, quiz_taker, database):
+    _, lesson, _ = quiz_taker()
+    q = _qids(database, lesson)
+    url = _start(client)
+    _submit(client, url, {f"q{q['numerical']}": "", f"q{q['single']}": "0"})
+    result = client.get(url).text
+    assert result.count("<strong>Your answer:</strong> No answer") == 3
+    assert "<strong>Your answer:</strong> Paris" in result
