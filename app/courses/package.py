@@ -513,11 +513,11 @@ class _Reader:
 
     # -- course.yaml
 
-    def read_course(self) -> _CourseManifest | None:
-        file = self.rel(COURSE_FILE)
-        path = self.folder / COURSE_FILE
+    def read_manifest(self, path: Path, file: str, keys: tuple[str, ...],
+                      required: tuple[str, ...], name: str, missing: str) -> _Mapping | None:
+        """Read a YAML manifest into a mapping with known keys, reporting what is wrong."""
         if not path.is_file():
-            self.report(file, 1, f"{COURSE_FILE} is missing")
+            self.report(file, 1, missing)
             return None
         text = self.read_text(path, file)
         if text is None:
@@ -525,10 +525,18 @@ class _Reader:
         ok, root = self.compose(text, file)
         if not ok:
             return None
-        mapping = self.mapping(root, file, COURSE_KEYS, COURSE_FILE)
+        mapping = self.mapping(root, file, keys, name)
         if mapping is None:
             return None
-        self.require(mapping, file, COURSE_REQUIRED, COURSE_FILE)
+        self.require(mapping, file, required, name)
+        return mapping
+
+    def read_course(self) -> _CourseManifest | None:
+        file = self.rel(COURSE_FILE)
+        mapping = self.read_manifest(self.folder / COURSE_FILE, file, COURSE_KEYS,
+                                     COURSE_REQUIRED, COURSE_FILE, f"{COURSE_FILE} is missing")
+        if mapping is None:
+            return None
         manifest = _CourseManifest(
             title=self.text(mapping, "title", file),
             summary=self.text(mapping, "summary", file),
@@ -588,20 +596,11 @@ class _Reader:
     def read_module(self, slug: str) -> _ModuleManifest:
         module = _ModuleManifest(slug=slug)
         file = self.rel(slug, MODULE_FILE)
-        path = self.folder / slug / MODULE_FILE
-        if not path.is_file():
-            self.report(file, 1, f"{MODULE_FILE} is missing in module folder '{slug}'")
-            return module
-        text = self.read_text(path, file)
-        if text is None:
-            return module
-        ok, root = self.compose(text, file)
-        if not ok:
-            return module
-        mapping = self.mapping(root, file, MODULE_KEYS, MODULE_FILE)
+        mapping = self.read_manifest(self.folder / slug / MODULE_FILE, file, MODULE_KEYS,
+                                     MODULE_REQUIRED, MODULE_FILE,
+                                     f"{MODULE_FILE} is missing in module folder '{slug}'")
         if mapping is None:
             return module
-        self.require(mapping, file, MODULE_REQUIRED, MODULE_FILE)
         module.title = self.text(mapping, "title", file)
         module.summary = self.text(mapping, "summary", file)
         lessons = self.slug_list(mapping, "lessons", file, "lesson file")
