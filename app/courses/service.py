@@ -111,54 +111,26 @@ def import_course(
         for lesson_position, lesson_spec in enumerate(module_spec.lessons, start=1):
             is_quiz = lesson_spec.kind == "quiz"
             html = "" if is_quiz else render_lesson(spec, module_spec.slug, lesson_spec.body)
+            fields = {
+                "module_id": module.id, "title": lesson_spec.title, "kind": lesson_spec.kind,
+                "minutes": lesson_spec.minutes, "required": lesson_spec.required,
+                "body_md": lesson_spec.body, "retired_at": None,
+                "position": lesson_position, "body_html": html,
+            }
             lesson = lessons.get(lesson_spec.slug)
             if lesson is None:
-                lesson = Lesson(
-                    course_id=course.id,
-                    module_id=module.id,
-                    slug=lesson_spec.slug,
-                    title=lesson_spec.title,
-                    kind=lesson_spec.kind,
-                    minutes=lesson_spec.minutes,
-                    required=lesson_spec.required,
-                    position=lesson_position,
-                    body_md=lesson_spec.body,
-                    body_html=html,
-                    updated_at=now,
-                )
+                lesson = Lesson(course_id=course.id, slug=lesson_spec.slug, updated_at=now,
+                                **fields)
                 lessons[lesson_spec.slug] = lesson
                 report.lessons_added.append(lesson_spec.slug)
             else:
-                changed = (
-                    lesson.title,
-                    lesson.body_md,
-                    lesson.minutes,
-                    lesson.required,
-                    lesson.module_id,
-                    lesson.retired_at is not None,
-                ) != (
-                    lesson_spec.title,
-                    lesson_spec.body,
-                    lesson_spec.minutes,
-                    lesson_spec.required,
-                    module.id,
-                    False,
-                )
-                if changed:
+                # A new position or a re-render alone is not a change to the lesson.
+                if any(getattr(lesson, key) != value for key, value in fields.items()
+                       if key not in ("position", "body_html")):
                     report.lessons_updated.append(lesson_spec.slug)
                     lesson.updated_at = now
-                lesson.module_id, lesson.title, lesson.kind = (
-                    module.id,
-                    lesson_spec.title,
-                    lesson_spec.kind,
-                )
-                lesson.minutes, lesson.required = lesson_spec.minutes, lesson_spec.required
-                lesson.position, lesson.body_md, lesson.body_html = (
-                    lesson_position,
-                    lesson_spec.body,
-                    html,
-                )
-                lesson.retired_at = None
+                for key, value in fields.items():
+                    setattr(lesson, key, value)
             session.add(lesson)
             if is_quiz:
                 session.flush()

@@ -53,26 +53,10 @@ def enrol(request: Request, slug: str, user: TrainerUser, session: SessionDep,
           cohort: FormStr = "", emails: FormStr = "", due_date: FormStr = "") -> Response:
     course = _course_or_404(session, slug)
     values = {"cohort": cohort, "emails": emails, "due_date": due_date}
-    errors: dict[str, str] = {}
+    people, errors = service.choose_executives(session, cohort=cohort, emails=emails)
     due, error = forms.clean_optional_date(due_date)
     if error:
         errors["due_date"] = error
-    people = []
-    if cohort:
-        found = accounts.get_cohort(session, int(cohort)) if cohort.isdigit() else None
-        if found is None:
-            errors["cohort"] = "Choose a cohort from the list."
-        else:
-            people += service.cohort_executives(session, cohort_id=found.id)
-            if not people:
-                errors["cohort"] = "This cohort has no active executives."
-    if emails.strip():
-        found_users, problems = service.resolve_emails(session, emails)
-        if problems:
-            errors["emails"] = "; ".join(problems[:10]) + (" …" if len(problems) > 10 else "")
-        people += [u for u in found_users if u.id not in {p.id for p in people}]
-    if not cohort and not emails.strip():
-        errors["cohort"] = "Choose a cohort or enter the emails of executives."
     if errors:
         return _course_page(request, session, course, errors=errors, values=values,
                             status_code=400)

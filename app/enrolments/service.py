@@ -111,6 +111,32 @@ def resolve_emails(session: Session, text: str) -> tuple[list[User], list[str]]:
     return found, problems
 
 
+def choose_executives(session: Session, *, cohort: str, emails: str,
+                      ) -> tuple[list[User], dict[str, str]]:
+    """The executives an enrolment form names (a cohort and/or emails), or field errors."""
+    from app.admin.service import get_cohort
+
+    people: list[User] = []
+    errors: dict[str, str] = {}
+    if cohort:
+        found = get_cohort(session, int(cohort)) if cohort.isdigit() else None
+        if found is None:
+            errors["cohort"] = "Choose a cohort from the list."
+        else:
+            people += cohort_executives(session, cohort_id=found.id)
+            if not people:
+                errors["cohort"] = "This cohort has no active executives."
+    if emails.strip():
+        found_users, problems = resolve_emails(session, emails)
+        if problems:
+            errors["emails"] = "; ".join(problems[:10]) + (" …" if len(problems) > 10 else "")
+        known = {p.id for p in people}
+        people += [u for u in found_users if u.id not in known]
+    if not cohort and not emails.strip():
+        errors["cohort"] = "Choose a cohort or enter the emails of executives."
+    return people, errors
+
+
 def get_enrolment(session: Session, *, course: Course, enrolment_id: int) -> Enrolment | None:
     enrolment = session.get(Enrolment, enrolment_id)
     return enrolment if enrolment and enrolment.course_id == course.id else None

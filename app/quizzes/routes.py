@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.courses.service import quiz_url
 from app.deps import (
@@ -45,12 +45,8 @@ def _quiz_context(session: Session, user: User, slug: str, quiz_slug: str,
 
 def _attempt(session: Session, lesson: Lesson, user: User, number: int, *,
              lock: bool = False) -> QuizAttempt:
-    query = select(QuizAttempt).where(QuizAttempt.lesson_id == lesson.id,
-                                      QuizAttempt.user_id == user.id,
-                                      QuizAttempt.number == number)
-    if lock:  # serialise saves and submissions of one attempt (PostgreSQL row lock)
-        query = query.with_for_update()
-    attempt = session.exec(query).first()
+    attempt = service.get_attempt(session, lesson_id=lesson.id, user_id=user.id,
+                                  number=number, lock=lock)
     if attempt is None:
         raise HTTPException(status_code=404)
     return attempt

@@ -205,11 +205,16 @@ def _order(question: Question, shuffle: bool) -> list[int]:
     return order
 
 
-def get_attempt(session: Session, *, lesson_id: int, user_id: int,
-                number: int) -> QuizAttempt | None:
-    return session.exec(select(QuizAttempt).where(QuizAttempt.lesson_id == lesson_id,
-                                                  QuizAttempt.user_id == user_id,
-                                                  QuizAttempt.number == number)).first()
+def get_attempt(session: Session, *, lesson_id: int, user_id: int, number: int,
+                lock: bool = False) -> QuizAttempt | None:
+    """One executive's attempt. ``lock`` serialises saves and submissions of the attempt
+    (a row lock on PostgreSQL; SQLite writers are serialised already)."""
+    query = select(QuizAttempt).where(QuizAttempt.lesson_id == lesson_id,
+                                      QuizAttempt.user_id == user_id,
+                                      QuizAttempt.number == number)
+    if lock:
+        query = query.with_for_update()
+    return session.exec(query).first()
 
 
 @dataclass
