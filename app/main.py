@@ -17,8 +17,12 @@ from app.enrolments import routes as enrolment_routes
 from app.errors import install_error_handlers
 from app.home import routes as home_routes
 from app.learning import routes as learning_routes
+from app.persona import routes as persona_routes
+from app.planner import routes as planner_routes
 from app.quizzes import routes as quiz_routes
+from app.reviews import routes as review_routes
 from app.security.middleware import SecurityMiddleware
+from app.workbooks import routes as workbook_routes
 
 STATIC_DIR = PROJECT_ROOT / "static"
 
@@ -30,6 +34,10 @@ ROUTERS = (
     learning_routes.router,
     enrolment_routes.router,
     quiz_routes.router,
+    persona_routes.router,
+    planner_routes.router,
+    workbook_routes.router,
+    review_routes.router,
 )
 
 

@@ -28,6 +28,18 @@ NOTICES: dict[str, str] = {
     "cohort-deleted": "The cohort was deleted.",
     "graded": "The marks were saved.",
     "unenrolled": "The enrolment was removed. The executive's progress is kept on record.",
+    "submitted": "Submitted for review. Your trainer will see it in their review queue.",
+    "nothing-new": "Nothing new to submit: this version is already with your trainer or "
+                   "approved.",
+    "plan-saved": "Your initiative and message were saved.",
+    "item-saved": "The item was saved.",
+    "item-deleted": "The item was deleted.",
+    "not-ready": "Not submitted yet: see what still needs your attention below.",
+    "restored": "The version was restored into your draft (a draft that matched no version "
+                "was kept as a version first).",
+    "review-approved": "Approved. The executive has been told and the activity is complete.",
+    "review-changes": "Sent back with your comments. The executive sees them next to the "
+                      "fields.",
 }
 
 
@@ -49,6 +61,7 @@ templates.env.globals["static_version"] = "1"
 
 
 def _install_filters() -> None:
+    from app.content.limits import measure, see_more_split
     from app.courses.service import item_url
     from app.quizzes import grading
     from app.quizzes.render import describe_response, feedback_html, question_html
@@ -58,6 +71,8 @@ def _install_filters() -> None:
     templates.env.filters["describe_response"] = describe_response
     templates.env.filters["matching_answers"] = grading.matching_answers
     templates.env.globals["item_url"] = item_url
+    templates.env.globals["measure"] = measure
+    templates.env.globals["see_more_split"] = see_more_split
 
 
 _install_filters()
@@ -83,6 +98,14 @@ def redirect(request: Request, url: str, *, notice: str | None = None) -> Respon
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
+
+
+def attachment(content: bytes, *, filename: str, media_type: str) -> Response:
+    """A download with a server-chosen file name that no cache or proxy keeps."""
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    })
 
 
 def safe_next(url: str | None, default: str = "/") -> str:

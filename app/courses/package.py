@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from app.courses.spec import (
+    ACTIVITY_KINDS,
     COMPLETION_RULES,
     CourseSpec,
     LessonSpec,
@@ -68,7 +69,7 @@ COURSE_KEYS = (
 COURSE_REQUIRED = ("title", "slug", "summary", "audience", "estimated_hours", "modules")
 MODULE_KEYS = ("title", "summary", "lessons")
 MODULE_REQUIRED = MODULE_KEYS
-LESSON_KEYS = ("title", "slug", "minutes", "required")
+LESSON_KEYS = ("title", "slug", "minutes", "required", "activity")
 LESSON_REQUIRED = ("title", "slug", "minutes")
 MINUTES_RANGE = (1, 120)
 
@@ -643,12 +644,15 @@ class _Reader:
             self.check_body(body, first_body_line, file, module, listed)
         if front is None or len(self.problems) != problems_before:
             return None
-        title, minutes, required = front
+        title, minutes, required, activity = front
         return LessonSpec(
-            slug=slug, title=title, minutes=minutes, body=body + "\n", required=required
+            slug=slug, title=title, minutes=minutes, body=body + "\n", required=required,
+            kind=activity or "reading",
         )
 
-    def front_matter(self, text: str, file: str, slug: str) -> tuple[str, int, bool] | None:
+    def front_matter(
+        self, text: str, file: str, slug: str
+    ) -> tuple[str, int, bool, str | None] | None:
         offset = 1  # front matter starts on line 2 of the file
         ok, root = self.compose(text, file, offset)
         if not ok:
@@ -680,9 +684,21 @@ class _Reader:
                     f"'minutes' must be a whole number from {low} to {high}",
                 )
         required = self.boolean(mapping, "required", file, default=True, offset=offset)
+        activity: str | None = None
+        if "activity" in mapping.values:
+            value = self.typed(mapping, "activity", file, offset)
+            if isinstance(value, str) and value in ACTIVITY_KINDS:
+                activity = value
+            else:
+                self.report(
+                    file,
+                    mapping.lines["activity"],
+                    f"'activity' must be one of: {', '.join(ACTIVITY_KINDS)}",
+                )
+                return None
         if title is None or minutes is None:
             return None
-        return title, minutes, required
+        return title, minutes, required, activity
 
     def check_body(
         self, body: str, first_line: int, file: str, module: str, listed: dict[str, set[str]]
@@ -1048,6 +1064,8 @@ def lesson_markdown(lesson: LessonSpec) -> str:
     ]
     if not lesson.required:
         lines.append("required: false")
+    if lesson.kind in ACTIVITY_KINDS:
+        lines.append(f"activity: {lesson.kind}")
     lines += [_FRONT_MATTER_DELIMITER, "", lesson.body.strip("\n").rstrip()]
     return "\n".join(lines) + "\n"
 
@@ -1060,7 +1078,7 @@ def _check_writable(course: CourseSpec) -> None:
             raise ValueError(f"cannot write a package with the invalid slug {slug!r}")
     for module in course.modules:
         for lesson in module.lessons:
-            if lesson.kind not in ("reading", "quiz"):
+            if lesson.kind not in ("reading", "quiz", *ACTIVITY_KINDS):
                 raise ValueError(f"lesson kind {lesson.kind!r} cannot be written")
 
 

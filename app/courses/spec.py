@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from app.quizzes.spec import QuizSettings
 
 COMPLETION_RULES = ("all-required",)
+# Lessons that are done by building something a trainer approves, not by reading.
+ACTIVITY_KINDS = ("persona", "plan")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,9 @@ class LessonSpec:
     minutes: int
     body: str  # Markdown, without front matter; links to other lessons stay as relative .md paths
     required: bool = True
-    kind: str = "reading"  # "reading" (Markdown body) or "quiz" (body is GIFT text)
+    # "reading" (Markdown body), "quiz" (body is GIFT text), or an activity (ACTIVITY_KINDS:
+    # a Markdown introduction; done when the trainer approves the executive's workbook)
+    kind: str = "reading"
     quiz: QuizSettings | None = None  # set for kind "quiz"
 
 

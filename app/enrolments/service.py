@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.admin import forms
+from app.learning import service as learning
 from app.models import (
     CohortMember,
     Course,
@@ -66,19 +67,20 @@ def enrol_users(session: Session, *, course: Course, users: list[User], due_date
     existing = {e.user_id: e for e in session.exec(
         select(Enrolment).where(Enrolment.course_id == course.id,
                                 col(Enrolment.user_id).in_([u.id for u in users])))}
-    added = 0
+    added: list[int] = []
     for user in users:
         enrolment = existing.get(user.id)
         if enrolment is None:
             session.add(Enrolment(user_id=user.id, course_id=course.id, due_date=due_date,
                                   enrolled_at=utcnow(),
                                   enrolled_by_id=enrolled_by.id if enrolled_by else None))
-            added += 1
+            added.append(user.id)
         elif due_date is not None:
             enrolment.due_date = due_date
             session.add(enrolment)
     session.flush()
-    return added, len(users) - added
+    learning.complete_approved_activities(session, course=course, user_ids=added)
+    return len(added), len(users) - len(added)
 
 
 def cohort_executives(session: Session, *, cohort_id: int) -> list[User]:

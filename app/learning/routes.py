@@ -16,6 +16,8 @@ from app.deps import DatabaseDep, ExecutiveUser, LearnerOrStaffUser, Public, Ses
 from app.learning import service
 from app.learning.access import course_for, ensure_unlocked, lesson_for
 from app.web import is_htmx, redirect, render
+from app.workbooks import service as workbooks
+from app.workbooks.kinds import KINDS
 
 router = APIRouter()
 
@@ -51,9 +53,14 @@ def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrSt
         background.add_task(database.run_write, partial(service.record_open, user_id=user.id,
                                                         lesson_id=lesson.id))
     previous, following = progress.neighbours(lesson.id)
+    activity = None
+    if lesson.kind in KINDS:
+        activity = KINDS[lesson.kind]
+        activity_status = workbooks.status_for(session, user_id=user.id, kind=lesson.kind)
     return render(request, "learning/lesson.html", {
         "progress": progress, "lesson": lesson, "state": state, "module": module,
-        "previous": previous, "next": following, "preview": enrolment is None})
+        "previous": previous, "next": following, "preview": enrolment is None,
+        "activity": activity, "activity_status": activity_status if activity else None})
 
 
 @router.post("/courses/{slug}/lessons/{lesson_slug}/complete")
@@ -63,7 +70,8 @@ def complete(request: Request, slug: str, lesson_slug: str, user: ExecutiveUser,
     assert enrolment is not None
     lesson = lesson_for(session, course, lesson_slug)
     if lesson.kind != "reading":
-        raise HTTPException(status_code=404)  # quizzes complete by being passed
+        # quizzes complete by being passed, activities by a trainer's approval
+        raise HTTPException(status_code=404)
     if course.sequential:
         ensure_unlocked(service.course_progress(session, course=course, user_id=user.id,
                                                 enrolment=enrolment), lesson)

@@ -17,6 +17,7 @@ from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from app.courses.service import LessonRef, ModuleRef, course_outline
+from app.courses.spec import ACTIVITY_KINDS
 from app.db import insert_for
 from app.models import (
     Course,
@@ -26,6 +27,7 @@ from app.models import (
     Module,
     QuizAttempt,
     User,
+    Workbook,
     utcnow,
 )
 
@@ -357,6 +359,46 @@ def complete_lesson(
         session.refresh(enrolment)
         progress.enrolment = enrolment
     return progress
+
+
+def complete_activity(session: Session, *, user_id: int, kind: str,
+                      now: datetime | None = None) -> None:
+    """A trainer approved the executive's workbook of ``kind``: the activity lessons of
+    that kind are complete in every course they are enrolled in."""
+    rows = session.exec(
+        select(Lesson, Course, Enrolment)
+        .join(Course, col(Course.id) == Lesson.course_id)
+        .join(Module, col(Module.id) == Lesson.module_id)
+        .join(Enrolment, (col(Enrolment.course_id) == Lesson.course_id)
+              & (col(Enrolment.user_id) == user_id))
+        .where(Lesson.kind == kind, col(Lesson.retired_at).is_(None),
+               col(Module.retired_at).is_(None))
+    ).all()
+    for lesson, course, enrolment in rows:
+        complete_lesson(session, user_id=user_id, course=course, lesson=lesson,
+                        enrolment=enrolment, now=now)
+
+
+def complete_approved_activities(session: Session, *, course: Course, user_ids: list[int],
+                                 now: datetime | None = None) -> None:
+    """Newly enrolled executives whose workbook was approved before: the course's
+    activity lessons of that kind are complete from the start."""
+    if not user_ids:
+        return
+    kinds = set(session.exec(
+        select(Lesson.kind).where(Lesson.course_id == course.id,
+                                  col(Lesson.kind).in_(ACTIVITY_KINDS),
+                                  col(Lesson.retired_at).is_(None))
+    ).all())
+    if not kinds:
+        return
+    approved = session.exec(
+        select(Workbook.user_id, Workbook.kind)
+        .where(col(Workbook.user_id).in_(user_ids), col(Workbook.kind).in_(kinds),
+               col(Workbook.approved_at).is_not(None))
+    ).all()
+    for user_id, kind in approved:
+        complete_activity(session, user_id=user_id, kind=kind, now=now)
 
 
 def record_reading_time(

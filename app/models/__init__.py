@@ -6,6 +6,7 @@ from app.models.course import Course, Lesson, Module
 from app.models.learning import Enrolment, LessonProgress
 from app.models.quiz import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
 from app.models.user import Cohort, CohortMember, Role, User
+from app.models.workbook import ReviewComment, Workbook, WorkbookVersion
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -22,8 +23,11 @@ __all__ = [
     "QuizAnswer",
     "QuizAttempt",
     "QuizQuestion",
+    "ReviewComment",
     "Role",
     "UTCDateTime",
     "User",
+    "Workbook",
+    "WorkbookVersion",
     "utcnow",
 ]

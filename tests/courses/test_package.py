@@ -133,8 +133,13 @@ def test_shipped_package_loads_in_manifest_order() -> None:
         "consistency-measurement-growth",
     ]
     lessons = [lesson for module in course.modules for lesson in module.lessons]
-    assert len(lessons) == 26
+    assert len(lessons) == 28
     assert sum(1 for lesson in lessons if lesson.kind == "quiz") == 6
+    assert [(lesson.slug, lesson.kind) for lesson in lessons
+            if lesson.kind not in ("reading", "quiz")] == [
+        ("build-your-persona", "persona"),
+        ("your-90-day-plan", "plan"),
+    ]
     assert [lesson.slug for lesson in course.modules[0].lessons] == [
         "trust-and-transparency",
         "reach-and-changed-conversation",

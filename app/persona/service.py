@@ -1,0 +1,95 @@
+"""The persona builder for one executive: their answers step by step, what stands
+between them and submission, the trainer's latest comments, and the approved copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from app.models import User, WorkbookVersion
+from app.persona.definition import KIND, STEPS, Step, rows, started, submit_errors
+from app.workbooks import service as workbooks
+from app.workbooks.schema import Checked, Row, read_step, step_errors
+
+
+@dataclass
+class PersonaView(workbooks.WorkbookView):
+    def step_state(self, step: Step) -> str:
+        """"done", "started", "empty" or "attention" (a problem or a comment)."""
+        names = [f.name for f in step.fields]
+        if any(n in self.comments for n in names) or any(
+                n in self.problems and not f.empty(self.data.get(n))
+                for n, f in zip(names, step.fields, strict=True)):
+            return "attention"
+        filled = [not f.empty(self.data.get(f.name)) for f in step.fields]
+        if all(filled) or (any(filled) and not any(n in self.problems for n in names)):
+            return "done"
+        return "started" if any(filled) else "empty"
+
+
+def view(session: Session, *, user: User) -> PersonaView:
+    workbook = workbooks.get_workbook(session, user_id=user.id, kind=KIND)
+    data = workbooks.draft(workbook)
+    result = workbooks.load_view(session, workbook=workbook, started=started(data),
+                                 problems=submit_errors(data), view=PersonaView)
+    assert isinstance(result, PersonaView)
+    return result
+
+
+def save_step(session: Session, *, user: User, step: Step, form: Any,
+              now: datetime | None = None) -> Checked:
+    """Save a step's answers exactly as typed (problems are reported, not cut away),
+    unless an answer is too large to keep at all."""
+    checked = read_step(step, form)
+    if not checked.refused:
+        workbook = workbooks.open_for_update(session, user_id=user.id, kind=KIND, now=now)
+        data = workbooks.draft(workbook)
+        data.update(checked.values)
+        workbooks.save_draft(session, workbook=workbook, data=data, now=now)
+    return checked
+
+
+def step_problems(step: Step, data: dict[str, Any], *, check: bool) -> dict[str, str]:
+    """A step's problems: what breaks a limit; with ``check`` (coming from the list of
+    what blocks submission) also the answers still missing."""
+    if not check:
+        return step_errors(step, data, submitting=False)
+    errors = step_errors(step, data, submitting=True)
+    for name, message in submit_errors(data).items():
+        if any(f.name == name for f in step.fields):
+            errors.setdefault(name, message)
+    return errors
+
+
+def next_step(step: Step) -> Step | None:
+    index = STEPS.index(step)
+    return STEPS[index + 1] if index + 1 < len(STEPS) else None
+
+
+def previous_step(step: Step) -> Step | None:
+    index = STEPS.index(step)
+    return STEPS[index - 1] if index else None
+
+
+@dataclass
+class ApprovedPersona:
+    owner: User
+    version: WorkbookVersion
+    data: dict[str, Any]
+
+    @property
+    def rows(self) -> list[Row]:
+        return rows(self.data)
+
+
+def approved(session: Session, *, user: User) -> ApprovedPersona | None:
+    workbook = workbooks.get_workbook(session, user_id=user.id, kind=KIND)
+    if workbook is None:
+        return None
+    version = workbooks.approved_version(session, workbook=workbook)
+    if version is None:
+        return None
+    return ApprovedPersona(user, version, workbooks.load(version.data))

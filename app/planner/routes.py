@@ -1,0 +1,146 @@
+"""The 90-day planner: the plan page (message, coverage, calendar or list), one page per
+content item, and the calendar (.ics) and CSV exports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from app.content.limits import measure
+from app.deps import ExecutiveUser, FormDep, SessionDep
+from app.planner import definition as plan
+from app.planner import service
+from app.planner.exports import plan_csv, plan_ics
+from app.web import attachment, is_htmx, redirect, render
+
+router = APIRouter()
+
+OPTIONS = {
+    "network": [(n.value, n.label) for n in plan.NETWORKS],
+    "format": [(c.value, c.label) for c in plan.FORMATS],
+    "source": [(c.value, c.label) for c in plan.SOURCES],
+    "status": [(c.value, c.label) for c in plan.STATUSES],
+}
+
+def _page(request: Request, current: service.PlanView, *, view: str,
+          errors: dict[str, str] | None = None, typed: dict[str, str] | None = None,
+          saved: bool = False, status_code: int = 200, block: str | None = None) -> Response:
+    return render(request, "planner/plan.html", {
+        "plan": current, "view": view, "errors": errors or {}, "typed": typed or {},
+        "saved": saved, "step": plan.MESSAGE_STEP, "today": date.today(),
+    }, status_code=status_code, block=block)
+
+
+@router.get("/plan")
+def plan_page(request: Request, user: ExecutiveUser, session: SessionDep,
+              view: Literal["calendar", "list"] = "calendar") -> Response:
+    return _page(request, service.view(session, user=user), view=view)
+
+
+@router.post("/plan/message")
+def save_message(request: Request, user: ExecutiveUser, session: SessionDep,
+                 form: FormDep) -> Response:
+    checked = service.save_message(session, user=user, form=form)
+    current = service.view(session, user=user)
+    if form.get("autosave"):
+        return _page(request, current, view="calendar", saved=not checked.refused,
+                     block="message_status")
+    if not checked.errors and not is_htmx(request):
+        return redirect(request, "/plan", notice="plan-saved")
+    return _page(request, current, view="calendar", errors=checked.errors,
+                 typed=checked.values, saved=not checked.refused,
+                 status_code=422 if checked.errors else 200,
+                 block="message_form" if is_htmx(request) else None)
+
+
+def _item_page(request: Request, current: service.PlanView, item: plan.Item, *,
+               errors: dict[str, str], new: bool, status_code: int = 200) -> Response:
+    return render(request, "planner/item.html", {
+        "plan": current, "item": item, "errors": errors, "new": new, "options": OPTIONS,
+        "draft_measure": item.draft_measure,
+        "comment": current.comment_on(item) if item.id else None,
+    }, status_code=status_code, block="item_form" if is_htmx(request) and status_code != 200
+        else None)
+
+
+@router.get("/plan/items/new")
+def new_item(request: Request, user: ExecutiveUser, session: SessionDep,
+             day: Annotated[str, Query(max_length=10)] = "") -> Response:
+    current = service.view(session, user=user)
+    return _item_page(request, current, service.blank_item(current.starts_on, day),
+                      errors={}, new=True)
+
+
+@router.post("/plan/items")
+def add_item(request: Request, user: ExecutiveUser, session: SessionDep,
+             form: FormDep) -> Response:
+    result = service.save_item(session, user=user, form=form)
+    return _after_save(request, session, user, result, new=True)
+
+
+def _after_save(request: Request, session: SessionDep, user: ExecutiveUser,
+                result: service.SavedItem, *, new: bool) -> Response:
+    if result.saved and not result.errors:
+        return redirect(request, "/plan?view=list", notice="item-saved")
+    current = service.view(session, user=user)
+    if result.saved:  # kept, but over the network's limit: say so next to the draft
+        return _item_page(request, current, result.item, errors=result.errors, new=False,
+                          status_code=422)
+    return _item_page(request, current, result.item, errors=result.errors, new=new,
+                      status_code=422)
+
+
+@router.get("/plan/items/{item_id}")
+def edit_item(request: Request, item_id: str, user: ExecutiveUser,
+              session: SessionDep) -> Response:
+    item = service.get_item(session, user=user, item_id=item_id)
+    if item is None:
+        raise HTTPException(status_code=404)
+    current = service.view(session, user=user)
+    return _item_page(request, current, item, errors=current.item_problems(item), new=False)
+
+
+@router.post("/plan/items/{item_id}")
+def save_item(request: Request, item_id: str, user: ExecutiveUser, session: SessionDep,
+              form: FormDep) -> Response:
+    if service.get_item(session, user=user, item_id=item_id) is None:
+        raise HTTPException(status_code=404)
+    result = service.save_item(session, user=user, form=form, item_id=item_id)
+    return _after_save(request, session, user, result, new=False)
+
+
+@router.post("/plan/items/{item_id}/delete")
+def delete_item(request: Request, item_id: str, user: ExecutiveUser,
+                session: SessionDep) -> Response:
+    if not service.delete_item(session, user=user, item_id=item_id):
+        raise HTTPException(status_code=404)
+    return redirect(request, "/plan?view=list", notice="item-deleted")
+
+
+@router.post("/plan/items-counter")
+def draft_counter(request: Request, user: ExecutiveUser, form: FormDep) -> Response:
+    """The draft's live counter, against the limit of the network chosen in the form."""
+    network = plan.NETWORK_BY_VALUE.get(str(form.get("network", "")))
+    draft = form.get("draft", "")
+    return render(request, "planner/item.html", {
+        "draft_measure": measure(draft if isinstance(draft, str) else "", network.limit)
+        if network else None}, block="draft_counter")
+
+
+@router.get("/plan/export.ics")
+def export_ics(user: ExecutiveUser, session: SessionDep) -> Response:
+    current = service.view(session, user=user)
+    body = plan_ics(items=current.items, initiative=str(current.data.get("initiative", "")),
+                    message=str(current.data.get("message", "")))
+    return attachment(body, filename="podium-90-day-plan.ics",
+                      media_type="text/calendar; charset=utf-8")
+
+
+@router.get("/plan/export.csv")
+def export_csv(user: ExecutiveUser, session: SessionDep) -> Response:
+    current = service.view(session, user=user)
+    return attachment(plan_csv(current.items).encode(), filename="podium-90-day-plan.csv",
+                      media_type="text/csv; charset=utf-8")
