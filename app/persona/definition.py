@@ -54,6 +54,7 @@ STEPS: tuple[Step, ...] = (
         "What you can speak about with authority, and what you care about beyond the job.",
         (
             ListField("expertise", "Areas of expertise", minimum=3, maximum=5, max_length=100,
+                      item_label="Area of expertise",
                       help="Three to five subjects where your experience adds something a "
                            "journalist or a peer could not. Be specific.",
                       example="Decarbonising last-mile delivery"),
@@ -133,6 +134,7 @@ STEPS: tuple[Step, ...] = (
         "Three to five short posts that say what you stand for, each fit for X.",
         (
             ListField("core_messages", "Core messages", multiline=True, minimum=3, maximum=5,
+                      item_label="Core message",
                       limit=limit("x-post"),
                       help="Each one a complete post of at most 280 characters as X counts "
                            "them: a link counts as 23, emoji and CJK characters as 2.",

@@ -91,6 +91,7 @@ class ListField(Field):
 
     minimum: int = 1
     maximum: int = 5
+    item_label: str = ""  # the label of one answer ("Area of expertise" 1, 2, …)
 
     kind = "list"
 
