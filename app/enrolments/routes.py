@@ -14,6 +14,8 @@ from app.deps import SessionDep, TrainerUser
 from app.enrolments import service
 from app.models import Course
 from app.web import redirect, render
+from app.workbooks import service as workbooks
+from app.workbooks.kinds import KINDS
 
 router = APIRouter(prefix="/manage")
 
@@ -36,10 +38,14 @@ def course_list(request: Request, user: TrainerUser, session: SessionDep) -> Res
 def _course_page(request: Request, session: SessionDep, course: Course, *,
                  errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
                  message: str | None = None, status_code: int = 200) -> Response:
+    rows = service.list_enrolments(session, course=course)
+    user_ids = [row.user.id for row in rows]
     return render(request, "enrolments/course.html", {
-        "course": course, "rows": service.list_enrolments(session, course=course),
-        "cohorts": accounts.list_cohorts(session), "errors": errors or {},
-        "values": values or {}, "message": message}, status_code=status_code)
+        "course": course, "rows": rows, "cohorts": accounts.list_cohorts(session),
+        "workbooks": {kind: workbooks.statuses(session, kind=kind, user_ids=user_ids)
+                      for kind in KINDS},
+        "kinds": KINDS, "errors": errors or {}, "values": values or {}, "message": message},
+        status_code=status_code)
 
 
 @router.get("/courses/{slug}")
