@@ -21,6 +21,16 @@ def escape_markdown(text: str) -> str:
     return "  \n".join(line for line in lines)  # keep line breaks as hard breaks
 
 
+def _bold_then_plain(visible: str, rest: str) -> str:
+    """The part before "see more" in bold, then the rest, keeping the space between."""
+    if not visible:
+        return ""
+    bold = f"**{escape_markdown(visible)}**"
+    if not rest.strip():
+        return bold
+    return bold + (" " if rest[:1].isspace() else "") + escape_markdown(rest)
+
+
 def persona_markdown(persona: ApprovedPersona) -> str:
     data, owner = persona.data, persona.owner
     networks = {c.value: c.label for c in NETWORKS}
@@ -58,7 +68,7 @@ def persona_markdown(persona: ApprovedPersona) -> str:
         section("LinkedIn profile", [
             f"**Headline:** {escape_markdown(data.get('li_headline', ''))}", "",
             "**About** (the part before “see more” in bold):", "",
-            f"**{escape_markdown(visible)}**{escape_markdown(rest)}" if visible else ""])
+            _bold_then_plain(visible, rest)])
     messages = FIELDS["core_messages"].items(data.get("core_messages"))  # type: ignore[attr-defined]
     section("Core messages", [f"{n}. {escape_markdown(m)}"
                               for n, m in enumerate([m for m in messages if m.strip()], 1)])

@@ -47,7 +47,7 @@ def save_message(request: Request, user: ExecutiveUser, session: SessionDep,
     current = service.view(session, user=user)
     if form.get("autosave"):
         return _page(request, current, view="calendar", saved=not checked.refused,
-                     block="message_status")
+                     errors=checked.errors, block="message_status")
     if not checked.errors and not is_htmx(request):
         return redirect(request, "/plan", notice="plan-saved")
     return _page(request, current, view="calendar", errors=checked.errors,
