@@ -103,7 +103,7 @@ MESSAGE_STEP = Step(
               example="Open our first zero-emission depot in Lyon"),
         Field("message", "The message in one post", multiline=True, limit=LIMITS["x-post"],
               help="What you want people to remember, written as a post you could publish "
-                   "on X today: at most 280 characters as X counts them.",
+                   "on X today.",
               example="By June our Lyon depot will run on electric vans and solar power. "
                       "Cleaner air for 40,000 neighbours, and the blueprint for every depot "
                       "we open next."),

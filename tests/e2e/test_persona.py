@@ -180,7 +180,7 @@ def test_executive_builds_persona_trainer_reviews_it(page, demo, tmp_path: Path)
     # The trainer asks for a change to the X bio.
     _review_the_submission(page)
     expect(page.get_by_role("heading", name="X bio", exact=True)).to_be_visible()
-    page.get_by_label("Comment on x bio").fill(COMMENT)
+    page.get_by_label("Comment on X bio").fill(COMMENT)
     page.get_by_role("button", name="Ask for changes").click()
     page.wait_for_url("**/manage/reviews?notice=review-changes")
     expect(page.locator("#review-queue")).to_have_count(0)  # nothing left waiting
