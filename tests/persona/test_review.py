@@ -79,7 +79,7 @@ def persona_lesson_progress(database: Database, course: Course,
 
 def review_row(page: str, label: str) -> str:
     """The <section> of the review page that shows the field labelled ``label``."""
-    for section in re.findall(r'<section class="panel review-row[^"]*".*?</section>', page,
+    for section in re.findall(r'<section class="panel panel-compact review-row[^"]*".*?</section>', page,
                               re.S):
         if re.search(rf'class="review-label">{re.escape(label)}[ <]', section):
             return section
