@@ -79,8 +79,8 @@ def persona_lesson_progress(database: Database, course: Course,
 
 def review_row(page: str, label: str) -> str:
     """The <section> of the review page that shows the field labelled ``label``."""
-    for section in re.findall(r'<section class="panel panel-compact review-row[^"]*".*?</section>', page,
-                              re.S):
+    pattern = r'<section class="panel panel-compact review-row[^"]*".*?</section>'
+    for section in re.findall(pattern, page, re.S):
         if re.search(rf'class="review-label">{re.escape(label)}[ <]', section):
             return section
     raise AssertionError(f"no review row for {label}")
