@@ -65,6 +65,7 @@ def _install_filters() -> None:
     from app.courses.service import item_url
     from app.quizzes import grading
     from app.quizzes.render import describe_response, feedback_html, question_html
+    from app.workbooks.service import STATUS_LABELS
 
     templates.env.filters["question_html"] = question_html
     templates.env.filters["feedback_html"] = lambda text, question: feedback_html(text, question)
@@ -73,6 +74,7 @@ def _install_filters() -> None:
     templates.env.globals["item_url"] = item_url
     templates.env.globals["measure"] = measure
     templates.env.globals["see_more_split"] = see_more_split
+    templates.env.globals["workbook_status_labels"] = STATUS_LABELS
 
 
 _install_filters()

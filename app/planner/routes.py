@@ -18,6 +18,8 @@ from app.web import attachment, is_htmx, redirect, render
 
 router = APIRouter()
 
+MESSAGE_LABELS = {f.name: f.label for f in plan.MESSAGE_STEP.fields}
+
 OPTIONS = {
     "network": [(n.value, n.label) for n in plan.NETWORKS],
     "format": [(c.value, c.label) for c in plan.FORMATS],
@@ -30,7 +32,8 @@ def _page(request: Request, current: service.PlanView, *, view: str,
           saved: bool = False, status_code: int = 200, block: str | None = None) -> Response:
     return render(request, "planner/plan.html", {
         "plan": current, "view": view, "errors": errors or {}, "typed": typed or {},
-        "saved": saved, "step": plan.MESSAGE_STEP, "today": date.today(),
+        "saved": saved, "step": plan.MESSAGE_STEP, "labels": MESSAGE_LABELS,
+        "today": date.today(),
     }, status_code=status_code, block=block)
 
 
@@ -57,9 +60,12 @@ def save_message(request: Request, user: ExecutiveUser, session: SessionDep,
 
 
 def _item_page(request: Request, current: service.PlanView, item: plan.Item, *,
-               errors: dict[str, str], new: bool, status_code: int = 200) -> Response:
+               errors: dict[str, str], new: bool, saved: bool | None = None,
+               status_code: int = 200) -> Response:
+    """The item form; ``saved`` tells, after a post, whether the item was kept."""
     return render(request, "planner/item.html", {
         "plan": current, "item": item, "errors": errors, "new": new, "options": OPTIONS,
+        "saved": saved,
         "draft_measure": item.draft_measure,
         "comment": current.comment_on(item) if item.id else None,
     }, status_code=status_code, block="item_form" if is_htmx(request) and status_code != 200
@@ -85,12 +91,11 @@ def _after_save(request: Request, session: SessionDep, user: ExecutiveUser,
                 result: service.SavedItem, *, new: bool) -> Response:
     if result.saved and not result.errors:
         return redirect(request, "/plan?view=list", notice="item-saved")
+    # Not kept (a structural error), or kept but over the network's limit: either way the
+    # form comes back with the messages next to the fields.
     current = service.view(session, user=user)
-    if result.saved:  # kept, but over the network's limit: say so next to the draft
-        return _item_page(request, current, result.item, errors=result.errors, new=False,
-                          status_code=422)
-    return _item_page(request, current, result.item, errors=result.errors, new=new,
-                      status_code=422)
+    return _item_page(request, current, result.item, errors=result.errors,
+                      new=new and not result.saved, saved=result.saved, status_code=422)
 
 
 @router.get("/plan/items/{item_id}")

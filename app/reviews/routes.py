@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from app.deps import FormDep, SessionDep, TrainerUser
 from app.reviews import service
@@ -24,7 +25,7 @@ def queue(request: Request, user: TrainerUser, session: SessionDep) -> Response:
         "recent": workbooks.recently_reviewed(session), "kinds": KINDS})
 
 
-def _submission(session: SessionDep, version_id: int) -> service.Submission:
+def _submission(session: Session, version_id: int) -> service.Submission:
     item = service.submission(session, version_id=version_id)
     if item is None:
         raise HTTPException(status_code=404)

@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 
 from app.db import Database
+from app.demo import DEMO_PASSWORD, load_demo
 from app.main import create_app
 from tests.conftest import make_settings
 
@@ -78,3 +79,23 @@ def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-unty
     yield page
     context.close()
     assert errors == [], f"browser errors: {errors}"
+
+
+EXECUTIVE = "executive@demo.podium.example"
+TRAINER = "trainer@demo.podium.example"
+
+
+@pytest.fixture
+def demo(database: Database, settings) -> None:  # type: ignore[no-untyped-def]
+    """The demo accounts and the shipped course, as `make run` loads them."""
+    with database.session(write=True) as session:
+        load_demo(session, settings)
+
+
+def sign_in(page, email: str = EXECUTIVE) -> None:  # type: ignore[no-untyped-def]
+    """Sign in from the login page as a demo account and land on the home page."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")

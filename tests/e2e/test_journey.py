@@ -5,27 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.demo import DEMO_PASSWORD, load_demo
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def demo(database, settings):  # type: ignore[no-untyped-def]
-    with database.session(write=True) as session:
-        load_demo(session, settings)
-
-
-def _sign_in(page) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("Email").fill("executive@demo.podium.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-
-
 def test_executive_takes_a_lesson_and_resumes(page, demo):  # type: ignore[no-untyped-def]
-    _sign_in(page)
+    sign_in(page)
     page.get_by_role("link", name="Executive Enablement").click()
     page.wait_for_url("**/courses/executive-enablement")
     assert page.locator("#course-progress progress").get_attribute("value") == "0"
@@ -43,7 +29,7 @@ def test_executive_takes_a_lesson_and_resumes(page, demo):  # type: ignore[no-un
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login?notice=logged-out")
-    _sign_in(page)
+    sign_in(page)
     cont = page.locator("#continue-link")
     assert "Reach and the changed conversation" in cont.inner_text()
     cont.click()

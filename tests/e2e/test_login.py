@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.demo import DEMO_PASSWORD, load_demo
+from app.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def demo(database, settings):  # type: ignore[no-untyped-def]
-    with database.session(write=True) as session:
-        load_demo(session, settings)
 
 
 def _sign_in(page, email: str) -> None:  # type: ignore[no-untyped-def]

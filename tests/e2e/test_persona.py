@@ -12,13 +12,11 @@ import pytest
 from playwright.sync_api import expect
 
 from app.content.limits import see_more_split
-from app.demo import DEMO_PASSWORD, load_demo
 from app.persona.export import escape_markdown
+from tests.e2e.conftest import EXECUTIVE, TRAINER, sign_in
 
 pytestmark = pytest.mark.e2e
 
-EXECUTIVE = "executive@demo.podium.example"
-TRAINER = "trainer@demo.podium.example"
 
 BIO_NEAR = ("CEO at Northwind Logistics. I post about cleaner city deliveries, resilient "
             "supply chains and the people who keep them moving. Cyclist, and proud dad.")
@@ -38,20 +36,6 @@ COMMENT = "Lead with what you post about; the family detail can go."
 assert (len(BIO_NEAR), len(BIO_OVER), len(BIO_FIRST)) == (150, 161, 159)
 assert len(BIO_FINAL) < 144  # below the warning threshold (90 % of 160)
 assert len(ABOUT) > 200  # long enough to fold under "see more"
-
-
-@pytest.fixture
-def demo(database, settings):  # type: ignore[no-untyped-def]
-    with database.session(write=True) as session:
-        load_demo(session, settings)
-
-
-def _sign_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
 
 
 def _sign_out(page) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +62,7 @@ def _red_dominant(locator) -> None:  # type: ignore[no-untyped-def]
 
 def _review_the_submission(page) -> None:  # type: ignore[no-untyped-def]
     """As the trainer: open Reviews from the navigation, then the one waiting submission."""
-    _sign_in(page, TRAINER)
+    sign_in(page, TRAINER)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews").click()
     page.wait_for_url("**/manage/reviews")
     queue = page.locator("#review-queue")
@@ -91,7 +75,7 @@ def _review_the_submission(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_executive_builds_persona_trainer_reviews_it(page, demo, tmp_path: Path):  # type: ignore[no-untyped-def]
-    _sign_in(page, EXECUTIVE)
+    sign_in(page, EXECUTIVE)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Persona").click()
     page.wait_for_url("**/persona")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your digital persona")
@@ -187,7 +171,7 @@ def test_executive_builds_persona_trainer_reviews_it(page, demo, tmp_path: Path)
     _sign_out(page)
 
     # The executive sees the comment beside the field, fixes the bio, submits again.
-    _sign_in(page, EXECUTIVE)
+    sign_in(page, EXECUTIVE)
     page.goto("/persona")
     expect(page.get_by_role("heading", name="Your trainer asked for changes")).to_be_visible()
     x_step = _stepper(page).get_by_role("link", name=re.compile(r"^X profile"))
@@ -216,7 +200,7 @@ def test_executive_builds_persona_trainer_reviews_it(page, demo, tmp_path: Path)
     _sign_out(page)
 
     # Approved: the executive downloads the persona as Markdown.
-    _sign_in(page, EXECUTIVE)
+    sign_in(page, EXECUTIVE)
     page.goto("/persona")
     expect(page.get_by_role("heading", name="Approved")).to_be_visible()
     with page.expect_download() as download_info:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from app.demo import DEMO_PASSWORD, load_demo
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,22 +25,8 @@ DRAFT = (DRAFT * 2)[:300]
 assert len(DRAFT) == 300
 
 
-@pytest.fixture
-def demo(database, settings):  # type: ignore[no-untyped-def]
-    with database.session(write=True) as session:
-        load_demo(session, settings)
-
-
-def _sign_in(page) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("Email").fill("executive@demo.podium.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-
-
 def test_executive_plans_an_item(page, demo):  # type: ignore[no-untyped-def]
-    _sign_in(page)
+    sign_in(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="90-day plan").click()
     page.wait_for_url("**/plan")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your 90-day plan")
