@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from app.content.markdown import render_markdown
 from app.courses.package import lesson_link_target, write_package
 from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec
+from app.learning import summary
 from app.models import Course, Lesson, Module, utcnow
 from app.quizzes.spec import QuizSettings
 
@@ -149,6 +150,7 @@ def import_course(
             session.add(lesson)
             report.lessons_retired.append(slug)
     session.flush()
+    summary.refresh(session, course_id=course.id)  # lessons added or retired change percent
     return report
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.admin import forms
 from app.learning import service as learning
+from app.learning import summary
 from app.models import (
     CohortMember,
     Course,
@@ -79,6 +80,8 @@ def enrol_users(session: Session, *, course: Course, users: list[User], due_date
             enrolment.due_date = due_date
             session.add(enrolment)
     session.flush()
+    if added:  # progress kept from an earlier enrolment counts again
+        summary.refresh(session, course_id=course.id, user_ids=added)
     learning.complete_approved_activities(session, course=course, user_ids=added)
     return len(added), len(users) - len(added)
 

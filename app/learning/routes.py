@@ -51,7 +51,7 @@ def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrSt
     module = progress.module_of(lesson.id)
     if enrolment is not None and service.needs_open_record(state):
         background.add_task(database.run_write, partial(service.record_open, user_id=user.id,
-                                                        lesson_id=lesson.id))
+                                                        course_id=course.id, lesson_id=lesson.id))
     previous, following = progress.neighbours(lesson.id)
     activity = None
     if lesson.kind in KINDS:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from app.courses.service import LessonRef, ModuleRef, course_outline
 from app.courses.spec import ACTIVITY_KINDS
 from app.db import insert_for
+from app.learning import summary
 from app.models import (
     Course,
     Enrolment,
@@ -300,7 +301,8 @@ def needs_open_record(state: LessonState | None, now: datetime | None = None) ->
 
 
 def record_open(
-    session: Session, *, user_id: int, lesson_id: int, now: datetime | None = None
+    session: Session, *, user_id: int, course_id: int, lesson_id: int,
+    now: datetime | None = None,
 ) -> None:
     """First and last opened, in one statement (safe when two tabs open at once)."""
     now = now or utcnow()
@@ -319,6 +321,7 @@ def record_open(
             set_={"last_opened_at": now, "last_beat_at": now},
         )
     )
+    summary.refresh(session, course_id=course_id, user_ids=[user_id])
 
 
 def complete_lesson(
@@ -349,6 +352,7 @@ def complete_lesson(
             where=col(LessonProgress.completed_at).is_(None),
         )
     )
+    summary.refresh(session, course_id=course.id, user_ids=[user_id])
     progress = course_progress(session, course=course, user_id=user_id, enrolment=enrolment)
     if progress.rule_met and enrolment.completed_at is None:
         session.exec(
@@ -420,6 +424,7 @@ def record_reading_time(
     row.seconds_spent += credit
     session.add(row)
     session.flush()
+    summary.refresh(session, course_id=lesson.course_id, user_ids=[user_id])
 
 
 def new_certificate_code() -> str:

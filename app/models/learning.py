@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import UTCDateTime, utcnow
@@ -13,7 +13,11 @@ from app.models.base import UTCDateTime, utcnow
 class Enrolment(SQLModel, table=True):
     __tablename__ = "enrolment"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),
-                      Index("ix_enrolment_course_id_user_id", "course_id", "user_id"))
+                      Index("ix_enrolment_course_id_user_id", "course_id", "user_id"),
+                      Index("ix_enrolment_course_id_enrolled_at", "course_id", "enrolled_at"),
+                      Index("ix_enrolment_course_id_completed_at", "course_id", "completed_at"),
+                      Index("ix_enrolment_course_id_last_activity_at", "course_id",
+                            "last_activity_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id",
@@ -30,6 +34,19 @@ class Enrolment(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     certificate_code: str | None = Field(default=None,
                                          sa_column=Column(String(32), unique=True))
+    # A summary of the progress rows, kept current by ``app.learning.summary`` on every
+    # write, so reports aggregate one row per enrolment instead of every progress row.
+    started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    last_activity_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    progress_percent: int = Field(default=0, sa_column=Column(Integer, nullable=False,
+                                                              server_default="0"))
+    seconds_spent: int = Field(default=0, sa_column=Column(Integer, nullable=False,
+                                                           server_default="0"))
+    # Sum and count of the best scores (percent) of the course's quizzes taken so far.
+    quiz_best_total: float = Field(default=0.0, sa_column=Column(Float, nullable=False,
+                                                                 server_default="0"))
+    quizzes_scored: int = Field(default=0, sa_column=Column(Integer, nullable=False,
+                                                            server_default="0"))
 
 
 class LessonProgress(SQLModel, table=True):

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.db import insert_for
+from app.learning import summary
 from app.models import (
     Course,
     Enrolment,
@@ -188,7 +189,13 @@ def start_attempt(session: Session, *, quiz: Quiz, user_id: int,
                                number=attempt.number)
         assert existing is not None
         return existing
+    _refresh_summary(session, lesson_id=quiz.lesson_id, user_id=user_id)
     return attempt
+
+
+def _refresh_summary(session: Session, *, lesson_id: int, user_id: int) -> None:
+    course_id = session.exec(select(Lesson.course_id).where(Lesson.id == lesson_id)).one()
+    summary.refresh(session, course_id=course_id, user_ids=[user_id])
 
 
 def _order(question: Question, shuffle: bool) -> list[int]:
@@ -354,6 +361,7 @@ def _record_score(session: Session, *, attempt: QuizAttempt,
     if status.passed and enrolment is not None:
         complete_lesson(session, user_id=attempt.user_id, course=course, lesson=lesson,
                         enrolment=enrolment)
+    summary.refresh(session, course_id=course.id, user_ids=[attempt.user_id])
 
 
 def finish_if_expired(session: Session, *, attempt: QuizAttempt, course: Course,

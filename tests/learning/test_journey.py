@@ -168,7 +168,8 @@ def test_reading_time_is_bounded(database, make_user, load_course, enrol):
     start = utcnow()
     with database.session(write=True) as s:
         lesson = learning.get_live_lesson(s, course=course, slug="hello")
-        learning.record_open(s, user_id=user.id, lesson_id=lesson.id, now=start)
+        learning.record_open(s, user_id=user.id, course_id=lesson.course_id, lesson_id=lesson.id,
+                            now=start)
         # a beat claiming an hour credits at most 60 s, and never more than time elapsed
         learning.record_reading_time(s, user_id=user.id, lesson=lesson, seconds=3600,
                                      now=start + timedelta(seconds=20))

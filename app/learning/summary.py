@@ -1,0 +1,87 @@
+"""The progress summary kept on each enrolment.
+
+Progress is recorded per executive and lesson (and per quiz attempt); reports over a whole
+programme need it per enrolment. ``refresh`` recomputes the summary columns of enrolments
+from those rows in one set-based UPDATE, so it is the single place that defines them:
+
+- ``started_at``: the first lesson opened or quiz attempt started in the course;
+- ``last_activity_at``: the latest lesson opened, read, completed or quiz attempt;
+- ``progress_percent``: required live lessons completed, as ``CourseProgress.percent``;
+- ``seconds_spent``: reading time credited by heartbeats;
+- ``quiz_best_total`` / ``quizzes_scored``: the sum and number of best scores of the
+  course's live quizzes with a graded attempt.
+
+Every write to progress calls it for that executive; a change of a course's lessons calls
+it for the whole course.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, literal, select, union_all, update
+from sqlmodel import Session, col
+
+from app.models import Enrolment, Lesson, LessonProgress, Module, QuizAttempt
+
+_enrolment = Enrolment.__table__  # type: ignore[attr-defined]
+_progress = LessonProgress.__table__  # type: ignore[attr-defined]
+_attempt = QuizAttempt.__table__  # type: ignore[attr-defined]
+
+
+def refresh(session: Session, *, course_id: int, user_ids: Iterable[int] | None = None) -> None:
+    """Recompute the summary of the course's enrolments (or only those of ``user_ids``)."""
+    lessons = session.exec(
+        select(Lesson.id, Lesson.kind, Lesson.required,
+               (col(Lesson.retired_at).is_(None) & col(Module.retired_at).is_(None)))
+        .join(Module, col(Module.id) == Lesson.module_id)
+        .where(Lesson.course_id == course_id)).all()
+    every = [lesson_id for lesson_id, *_ in lessons]
+    required = [lesson_id for lesson_id, _, req, live in lessons if req and live]
+    quizzes = [lesson_id for lesson_id, kind, _, live in lessons if kind == "quiz" and live]
+
+    mine = _progress.c.user_id == _enrolment.c.user_id
+    in_course = _progress.c.lesson_id.in_(every)
+    my_attempts = and_(_attempt.c.user_id == _enrolment.c.user_id,
+                       _attempt.c.lesson_id.in_(every))
+
+    # Subqueries in FROM do not correlate on their own: each names the enrolment row.
+    starts = union_all(
+        select(_progress.c.first_opened_at.label("at")).where(mine, in_course)
+        .correlate(_enrolment),
+        select(_attempt.c.started_at).where(my_attempts).correlate(_enrolment),
+    ).subquery()
+    moments = union_all(
+        select(_progress.c.last_opened_at.label("at")).where(mine, in_course)
+        .correlate(_enrolment),
+        select(_progress.c.last_beat_at).where(mine, in_course).correlate(_enrolment),
+        select(_progress.c.completed_at).where(mine, in_course).correlate(_enrolment),
+        select(_attempt.c.started_at).where(my_attempts).correlate(_enrolment),
+        select(_attempt.c.submitted_at).where(my_attempts).correlate(_enrolment),
+    ).subquery()
+    done = (select(func.count()).select_from(_progress)
+            .where(mine, _progress.c.lesson_id.in_(required),
+                   _progress.c.completed_at.is_not(None)))
+    best = (select(func.max(_attempt.c.score).label("best"))
+            .where(_attempt.c.user_id == _enrolment.c.user_id,
+                   _attempt.c.lesson_id.in_(quizzes), _attempt.c.score.is_not(None))
+            .group_by(_attempt.c.lesson_id).correlate(_enrolment).subquery())
+
+    percent: ColumnElement[Any] = (
+        literal(100) if not required
+        else (done.scalar_subquery() * 100) // len(required))
+    statement = update(_enrolment).values(
+        started_at=select(func.min(starts.c.at)).scalar_subquery(),
+        last_activity_at=select(func.max(moments.c.at)).scalar_subquery(),
+        progress_percent=percent,
+        seconds_spent=func.coalesce(
+            select(func.sum(_progress.c.seconds_spent)).where(mine, in_course)
+            .scalar_subquery(), 0),
+        quiz_best_total=func.coalesce(select(func.sum(best.c.best)).scalar_subquery(), 0.0),
+        quizzes_scored=select(func.count()).select_from(best).scalar_subquery(),
+    ).where(_enrolment.c.course_id == course_id)
+    if user_ids is not None:
+        statement = statement.where(_enrolment.c.user_id.in_(list(user_ids)))
+    session.exec(statement)  # type: ignore[call-overload]
+
