@@ -23,6 +23,8 @@ quizzes_cli = typer.Typer(help="Quizzes in Moodle GIFT files.", no_args_is_help=
 cli.add_typer(users_cli, name="users")
 cli.add_typer(courses_cli, name="courses")
 cli.add_typer(quizzes_cli, name="quizzes")
+reports_cli = typer.Typer(help="Completion reports for HR systems.", no_args_is_help=True)
+cli.add_typer(reports_cli, name="reports")
 
 
 def _settings() -> Settings:
@@ -297,10 +299,76 @@ def quizzes_export_gift(
         typer.echo(f"Wrote {len(questions)} question(s) to {out}.", err=True)
 
 
+@reports_cli.command("export")
+def reports_export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.", dir_okay=False)],
+    course: Annotated[str, typer.Option(help="Course slug (default: every course).")] = "",
+    cohort: Annotated[str, typer.Option(help="Cohort name.")] = "",
+    department: Annotated[str, typer.Option(help="Department.")] = "",
+    status: Annotated[str, typer.Option(
+        help="not-started, in-progress, completed or overdue.")] = "",
+    enrolled_from: Annotated[str, typer.Option(help="Enrolled on or after (YYYY-MM-DD).")] = "",
+    enrolled_to: Annotated[str, typer.Option(help="Enrolled on or before (YYYY-MM-DD).")] = "",
+) -> None:
+    """Write the completion report (the same rows as the dashboard's download) to OUT.
+
+    Reads the database only (PODIUM_DATABASE_URL); suited to scheduled jobs. The file
+    appears complete or not at all."""
+    import os
+    import tempfile
+    from datetime import date
+
+    from app.db import Database
+    from app.reports import exports, service
+    from app.reports.filters import parse
+
+    if fmt not in ("csv", "xlsx"):
+        typer.secho("--format: use csv or xlsx.", err=True, fg="red")
+        raise typer.Exit(1)
+    database = Database(database_url_from_env())
+    try:
+        with database.session() as session:
+            cohort_id = ""
+            if cohort:
+                cohort_id = str(service.cohort_id_by_name(session, cohort) or "")
+                if not cohort_id:
+                    typer.secho(f"--cohort: there is no cohort named '{cohort}'.", err=True,
+                                fg="red")
+                    raise typer.Exit(1)
+            query = parse({"course": course, "cohort": cohort_id, "department": department,
+                           "status": status, "enrolled_from": enrolled_from,
+                           "enrolled_to": enrolled_to})
+            errors = service.check_filter(session, query)
+            if errors:
+                for name, message in errors.items():
+                    typer.secho(f"--{name.replace('_', '-')}: {message}", err=True, fg="red")
+                raise typer.Exit(1)
+            where = service.scope(session, query.filter, today=date.today())
+            report = exports.report(session, where)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=".podium-export-", suffix=f".{fmt}",
+                                            dir=out.parent)
+            os.close(handle)
+            partial = Path(name)
+            try:
+                if fmt == "csv":
+                    with partial.open("w", encoding="utf-8", newline="") as file:
+                        rows = exports.write_csv(report, file)
+                else:
+                    rows = exports.write_xlsx(report, partial)
+                partial.replace(out)
+            finally:
+                partial.unlink(missing_ok=True)
+    finally:
+        database.dispose()
+    typer.echo(f"Wrote {rows} row(s) to {out}.")
+
+
 @cli.command("demo")
 def demo() -> None:
     """Load demo accounts and content (idempotent; development only)."""
-    from app.demo import DEMO_PASSWORD, load_demo
+    from app.demo import DEMO_PASSWORD, SAMPLE_LEARNERS, load_demo
 
     settings = _settings()
     if not settings.is_development:
@@ -311,6 +379,8 @@ def demo() -> None:
         results, reports = load_demo(session, settings)
     for report in reports:
         typer.echo(report.summary())
+    typer.echo(f"{len(SAMPLE_LEARNERS)} sample executives with progress fill HR's dashboard "
+               "(they cannot sign in).")
     typer.echo("Demo logins (password for all: " + DEMO_PASSWORD + "):")
     for account, created in results:
         note = "" if created else "  (already there)"

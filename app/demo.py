@@ -1,10 +1,11 @@
-"""Demo content for a first look: one account per role, a cohort, and (later) the shipped
-courses. Idempotent: running it again changes nothing that is already there."""
+"""Demo content for a first look: one account per role, two cohorts, the shipped courses
+and a small programme of sample executives in flight for HR's dashboard. Idempotent:
+running it again changes nothing that is already there."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -12,10 +13,11 @@ from app.admin import service
 from app.auth.service import set_password
 from app.config import Settings
 from app.courses.package import load_package
-from app.courses.service import ImportReport, import_course
+from app.courses.service import ImportReport, LessonRef, course_outline, import_course
+from app.courses.spec import ACTIVITY_KINDS
 from app.enrolments.service import enrol_users
-from app.learning.service import get_enrolment
-from app.models import Role
+from app.learning.service import complete_activity, complete_lesson, get_enrolment, record_open
+from app.models import Cohort, Course, Enrolment, Lesson, QuizAttempt, Role, Workbook, utcnow
 
 DEMO_PASSWORD = "podium-demo-2026"  # noqa: S105 (published on purpose; `podium demo` is dev-only)
 
@@ -67,4 +69,107 @@ def load_demo(session: Session, settings: Settings,
         if get_enrolment(session, user_id=executive.id, course_id=report.course.id) is None:
             enrol_users(session, course=report.course, users=[executive],
                         due_date=date.today() + timedelta(days=DEMO_DUE_IN_DAYS))
+    if reports:
+        sample_learners(session, settings, course=reports[0].course, cohort=cohort)
     return results, reports
+
+
+@dataclass(frozen=True)
+class SampleLearner:
+    """An executive of the demo programme (no password: they only fill HR's dashboard)."""
+
+    email: str
+    full_name: str
+    department: str
+    cohorts: tuple[str, ...]
+    enrolled_days_ago: int
+    due_in_days: int
+    share_done: float  # of the course's lessons, in course order
+    quiz_score: float
+    persona: str | None  # workbook status, None: not started
+    plan: str | None
+
+
+SECOND_COHORT = "Americas leadership 2027-Q1"
+SAMPLE_LEARNERS = (
+    SampleLearner("priya.natarajan@demo.podium.example", "Priya Natarajan", "Finance",
+                  (DEMO_COHORT,), 40, 2, 1.0, 92, "approved", "approved"),
+    SampleLearner("tomas.herrera@demo.podium.example", "Tomás Herrera", "Sales",
+                  (SECOND_COHORT,), 35, 7, 1.0, 84, "approved", "approved"),
+    SampleLearner("hannah.becker@demo.podium.example", "Hannah Becker", "Executive Board",
+                  (DEMO_COHORT,), 50, -5, 0.6, 76, "in-progress", None),
+    SampleLearner("kwame.mensah@demo.podium.example", "Kwame Mensah", "Operations",
+                  (SECOND_COHORT,), 21, 21, 0.3, 74, "in-progress", None),
+    SampleLearner("mei.lin@demo.podium.example", "Mei Lin", "Marketing",
+                  (DEMO_COHORT, SECOND_COHORT), 20, 22, 1.0, 95, "approved", "approved"),
+    SampleLearner("oliver.grant@demo.podium.example", "Oliver Grant", "Finance",
+                  (SECOND_COHORT,), 45, -3, 0.0, 0, None, None),
+    SampleLearner("sofia.rossi@demo.podium.example", "Sofia Rossi", "Marketing",
+                  (DEMO_COHORT,), 28, 14, 0.8, 88, "approved", "in-progress"),
+    SampleLearner("daniel.okafor@demo.podium.example", "Daniel Okafor", "Sales", (),
+                  12, 30, 0.1, 72, None, None),
+    SampleLearner("elena.petrova@demo.podium.example", "Elena Petrova", "Operations",
+                  (DEMO_COHORT,), 5, 37, 0.0, 0, None, None),
+    SampleLearner("lucas.martin@demo.podium.example", "Lucas Martin", "Executive Board",
+                  (SECOND_COHORT,), 60, -18, 1.0, 79, "approved", "approved"),
+)
+
+
+def sample_learners(session: Session, settings: Settings, *, course: Course,
+                    cohort: Cohort) -> None:
+    """A small programme in flight, written through the same services as real progress:
+    lessons completed over the weeks since enrolment, a passed attempt per quiz reached,
+    and persona and plan workbooks at various stages."""
+    second = service.get_cohort_by_name(session, SECOND_COHORT) or service.create_cohort(
+        session, name=SECOND_COHORT, start_date=date(2027, 1, 18))
+    cohorts = {DEMO_COHORT: cohort.id, SECOND_COHORT: second.id}
+    lessons = [lesson for _, module_lessons in course_outline(session, course)
+               for lesson in module_lessons]
+    now = utcnow()
+    for sample in SAMPLE_LEARNERS:
+        if service.get_user_by_email(session, sample.email) is not None:
+            continue
+        user = service.create_user(session, settings, email=sample.email,
+                                   full_name=sample.full_name, role=Role.executive,
+                                   department=sample.department)
+        service.add_user_to_cohorts(session, user=user,
+                                    cohort_ids=[cohorts[name] for name in sample.cohorts])
+        enrolled_at = now - timedelta(days=sample.enrolled_days_ago)
+        enrol_users(session, course=course, users=[user],
+                    due_date=date.today() + timedelta(days=sample.due_in_days))
+        enrolment = get_enrolment(session, user_id=user.id, course_id=course.id)
+        assert enrolment is not None
+        enrolment.enrolled_at = enrolled_at
+        session.add(enrolment)
+        _sample_progress(session, sample, user_id=user.id, course=course, lessons=lessons,
+                         enrolment=enrolment, start=enrolled_at, now=now)
+
+
+def _sample_progress(session: Session, sample: SampleLearner, *, user_id: int, course: Course,
+                     lessons: list[LessonRef], enrolment: Enrolment, start: datetime,
+                     now: datetime) -> None:
+    for kind, status in (("persona", sample.persona), ("plan", sample.plan)):
+        if status is not None:
+            session.add(Workbook(user_id=user_id, kind=kind, status=status,
+                                 approved_at=now if status == "approved" else None))
+    session.flush()
+    to_do = [lesson for lesson in lessons if lesson.kind not in ACTIVITY_KINDS]
+    count = round(len(to_do) * sample.share_done)
+    span = (now - start) * 0.9
+    for index, ref in enumerate(to_do[:count], start=1):
+        at = start + span * index / max(count, 1)
+        lesson = session.get(Lesson, ref.id)
+        assert lesson is not None
+        record_open(session, user_id=user_id, course_id=course.id, lesson_id=lesson.id,
+                    now=at - timedelta(minutes=ref.minutes))
+        if lesson.kind == "quiz":
+            session.add(QuizAttempt(lesson_id=lesson.id, user_id=user_id, number=1,
+                                    started_at=at - timedelta(minutes=8), submitted_at=at,
+                                    layout="[]", score=sample.quiz_score,
+                                    passed=sample.quiz_score >= 70))
+            session.flush()
+        complete_lesson(session, user_id=user_id, course=course, lesson=lesson,
+                        enrolment=enrolment, now=at)
+    for kind, status in (("persona", sample.persona), ("plan", sample.plan)):
+        if status == "approved" and count == len(to_do):
+            complete_activity(session, user_id=user_id, kind=kind, now=start + span)

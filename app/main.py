@@ -20,6 +20,7 @@ from app.learning import routes as learning_routes
 from app.persona import routes as persona_routes
 from app.planner import routes as planner_routes
 from app.quizzes import routes as quiz_routes
+from app.reports import routes as report_routes
 from app.reviews import routes as review_routes
 from app.security.middleware import SecurityMiddleware
 from app.workbooks import routes as workbook_routes
@@ -38,6 +39,7 @@ ROUTERS = (
     planner_routes.router,
     workbook_routes.router,
     review_routes.router,
+    report_routes.router,
 )
 
 

@@ -102,12 +102,14 @@ def redirect(request: Request, url: str, *, notice: str | None = None) -> Respon
     return RedirectResponse(url, status_code=303)
 
 
+def download_headers(filename: str) -> dict[str, str]:
+    """Headers of a download with a server-chosen file name that no cache or proxy keeps."""
+    return {"Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store"}
+
+
 def attachment(content: bytes, *, filename: str, media_type: str) -> Response:
-    """A download with a server-chosen file name that no cache or proxy keeps."""
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-    })
+    return Response(content, media_type=media_type, headers=download_headers(filename))
 
 
 def safe_next(url: str | None, default: str = "/") -> str:

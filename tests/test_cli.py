@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from app.admin import service
 from app.cli import cli
-from app.models import Role, User
+from app.demo import SAMPLE_LEARNERS
+from app.models import Enrolment, Role, User
 from tests.conftest import TEST_SECRET
 
 runner = CliRunner()
@@ -76,7 +77,14 @@ def test_demo_is_idempotent_and_development_only(database, database_url):
     second = runner.invoke(cli, ["demo"], env=dev)
     assert second.exit_code == 0 and "(already there)" in second.output
     with database.session() as s:
-        assert len(s.exec(select(User)).all()) == 4
+        users = s.exec(select(User)).all()
+        # one account per role, and the sample executives (who cannot sign in)
+        assert len(users) == 4 + len(SAMPLE_LEARNERS)
+        samples = {sample.email for sample in SAMPLE_LEARNERS}
+        assert all(u.password_hash is None for u in users if u.email in samples)
+        assert len(s.exec(select(Enrolment)).all()) == 1 + len(SAMPLE_LEARNERS)
+        completed = s.exec(select(Enrolment).where(col(Enrolment.completed_at).is_not(None)))
+        assert len(completed.all()) == sum(1 for x in SAMPLE_LEARNERS if x.share_done == 1.0)
 
 
 def test_serve_refuses_an_insecure_secret(database_url):

@@ -1,0 +1,1 @@
+"""HR reports: completion dashboard, charts and exports."""
