@@ -80,8 +80,9 @@ class Scope:
         if self.course_ids is not None:
             conditions.append(E.c.course_id.in_(self.course_ids))
         if flt.cohort is not None:
-            conditions.append(exists().where(CM.c.user_id == E.c.user_id,
-                                             CM.c.cohort_id == flt.cohort))
+            member = CM.alias("member")  # by_cohort joins cohort_member itself
+            conditions.append(exists().where(member.c.user_id == E.c.user_id,
+                                             member.c.cohort_id == flt.cohort))
         if flt.department is not None:
             conditions.append(U.c.department == flt.department)
         if flt.enrolled_from is not None:
@@ -113,7 +114,8 @@ def _midnight(day: date) -> datetime:
 def scope(session: Session, flt: ReportFilter, *, today: date) -> Scope:
     course_ids: tuple[int, ...] | None = None
     if flt.course is not None:
-        course_ids = tuple(session.exec(select(Course.id).where(Course.slug == flt.course)).all())
+        course_ids = tuple(session.exec(
+            select(Course.id).where(Course.slug == flt.course)).scalars().all())
     return Scope(filter=flt, today=today, course_ids=course_ids)
 
 
@@ -133,14 +135,14 @@ def choices(session: Session) -> Choices:
         select(User.department).where(col(User.department).is_not(None),
                                       User.department != "")
         .where(exists().where(E.c.user_id == User.id))
-        .distinct().order_by(User.department)).all()
+        .distinct().order_by(User.department)).scalars().all()
     return Choices(courses=[tuple(c) for c in courses],  # type: ignore[misc]
                    cohorts=[tuple(c) for c in cohorts],  # type: ignore[misc]
                    departments=[d for d in departments if d])
 
 
 def cohort_id_by_name(session: Session, name: str) -> int | None:
-    return session.exec(select(Cohort.id).where(Cohort.name == name.strip())).first()
+    return session.exec(select(Cohort.id).where(Cohort.name == name.strip())).scalars().first()
 
 
 def check_filter(session: Session, query: ReportQuery) -> dict[str, str]:

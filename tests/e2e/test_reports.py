@@ -1,0 +1,73 @@
+"""The demo HR user narrows the completion dashboard to one cohort, reads the charts and
+downloads the cohort's XLSX report, which opens with openpyxl with the expected rows."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from app.demo import SAMPLE_LEARNERS, SECOND_COHORT
+from tests.e2e.conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+HR = "hr@demo.podium.example"
+
+
+def test_hr_filters_by_cohort_and_downloads_xlsx(page, demo, tmp_path):  # type: ignore[no-untyped-def]
+    cohort = sorted((s for s in SAMPLE_LEARNERS if SECOND_COHORT in s.cohorts),
+                    key=lambda s: s.full_name.casefold())
+    completed = [s for s in cohort if s.share_done == 1.0]
+    sign_in(page, HR)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    page.wait_for_url("**/reports")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Completion dashboard")
+    expect(page.locator("#fig-enrolled")).to_have_text(str(1 + len(SAMPLE_LEARNERS)))
+
+    filters = page.get_by_role("form", name="Filters")
+    filters.get_by_label("Cohort").select_option(label=SECOND_COHORT)
+    filters.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r".*/reports\?.*cohort=\d+"))
+    expect(page.locator("#fig-enrolled")).to_have_text(str(len(cohort)))
+    expect(page.locator("#fig-completed")).to_have_text(str(len(completed)))
+    expect(filters.get_by_label("Cohort")).to_have_value(re.compile(r"\d+"))
+
+    # The charts are drawn, named, and say their numbers in words too.
+    chart = page.locator("#chart-cohort svg[role=img]")
+    expect(chart).to_be_visible()
+    expect(chart).to_contain_text(f"{len(completed)} of {len(cohort)}")
+    expect(page.locator("#chart-funnel svg[role=img]")).to_contain_text("Completed")
+    page.locator("#chart-cohort summary").click()
+    expect(page.locator("#chart-cohort table")).to_contain_text(SECOND_COHORT)
+
+    rows = page.locator("#learners tbody tr")
+    expect(rows).to_have_count(len(cohort))
+    expect(rows.first).to_contain_text(cohort[0].full_name)
+
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Download XLSX").click()
+    download = waiting.value
+    assert re.fullmatch(r"podium-completion-all-courses-\d{8}-\d{4}\.xlsx",
+                        download.suggested_filename)
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheet = book.worksheets[0]
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    header, body = table[0], table[1:]
+    assert header[:5] == ["Email", "Name", "Department", "Cohorts", "Course"]
+    assert [row[0] for row in body] == [s.email for s in cohort]
+    status = header.index("Status")
+    percent = header.index("Percent complete")
+    persona = header.index("Persona status")
+    for row, sample in zip(body, cohort, strict=True):
+        assert SECOND_COHORT in row[3]
+        assert row[status] == ("Completed" if sample.share_done == 1.0 else
+                               "Not started" if sample.share_done == 0 else "In progress")
+        assert isinstance(row[percent], int | float)
+        assert row[persona] == {None: "Not started", "approved": "Approved",
+                                "in-progress": "In progress"}[sample.persona]
