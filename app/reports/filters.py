@@ -122,7 +122,7 @@ def parse(params: Mapping[str, str]) -> ReportQuery:
 
     cohort: int | None = None
     if typed["cohort"].strip():
-        if typed["cohort"].strip().isdigit() and len(typed["cohort"].strip()) < 10:
+        if _whole(typed["cohort"].strip()) and len(typed["cohort"].strip()) < 10:
             cohort = int(typed["cohort"])
         else:
             errors["cohort"] = "Choose a cohort from the list."
@@ -144,7 +144,7 @@ def parse(params: Mapping[str, str]) -> ReportQuery:
     page = 1
     if typed["page"].strip():
         raw = typed["page"].strip()
-        if raw.isdigit() and 0 < len(raw) < 7 and int(raw) >= 1:
+        if _whole(raw) and 0 < len(raw) < 7 and int(raw) >= 1:
             page = int(raw)
         else:
             errors["page"] = "Unknown page."
@@ -153,6 +153,11 @@ def parse(params: Mapping[str, str]) -> ReportQuery:
         filter=ReportFilter(course=text("course"), cohort=cohort, department=text("department"),
                             enrolled_from=enrolled_from, enrolled_to=enrolled_to, status=status),
         sort=sort, descending=descending, page=page, errors=errors, typed=typed)
+
+
+def _whole(value: str) -> bool:
+    """ASCII digits only ("²" and other Unicode digits are not numbers to int())."""
+    return value.isascii() and value.isdigit()
 
 
 def without(query: ReportQuery, *names: str) -> ReportQuery:
