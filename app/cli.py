@@ -181,12 +181,13 @@ def courses_check(path: Annotated[Path, typer.Argument(help="A course folder.")]
 @courses_cli.command("import")
 def courses_import(path: Annotated[Path, typer.Argument(help="A course folder.")]) -> None:
     """Load or update a course from its package, in one transaction."""
-    from app.courses.service import import_course
+    from app.authoring.publishing import record
 
     spec = _load_or_exit(path)
     with _transaction(_settings()) as session:
-        report = import_course(session, spec)
-    typer.echo(report.summary())
+        published = record(session, spec, author=None,
+                           message=f"Imported with podium courses import {path.name}")
+    typer.echo(published.report.summary())
 
 
 @courses_cli.command("export")

@@ -11,9 +11,10 @@ from sqlmodel import Session
 
 from app.admin import service
 from app.auth.service import set_password
+from app.authoring.publishing import record
 from app.config import Settings
 from app.courses.package import load_package
-from app.courses.service import ImportReport, LessonRef, course_outline, import_course
+from app.courses.service import ImportReport, LessonRef, course_outline
 from app.courses.spec import ACTIVITY_KINDS
 from app.enrolments.service import enrol_users
 from app.learning.service import complete_activity, complete_lesson, get_enrolment, record_open
@@ -60,7 +61,8 @@ def load_demo(session: Session, settings: Settings,
                 service.add_user_to_cohorts(session, user=user, cohort_ids=[cohort.id])
         results.append((account, created))
 
-    reports = [import_course(session, load_package(folder))
+    reports = [record(session, load_package(folder), author=None,
+                      message=f"Loaded from courses/{folder.name} by podium demo").report
                for folder in sorted(settings.courses_dir.iterdir())
                if (folder / "course.yaml").is_file()]
     executive = service.get_user_by_email(session, DEMO_ACCOUNTS[0].email)

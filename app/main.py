@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.admin import routes as admin_routes
 from app.auth import routes as auth_routes
+from app.authoring import routes as authoring_routes
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import Database
 from app.deps import verify_csrf
@@ -40,6 +41,7 @@ ROUTERS = (
     workbook_routes.router,
     review_routes.router,
     report_routes.router,
+    authoring_routes.router,
 )
 
 

@@ -40,6 +40,14 @@ NOTICES: dict[str, str] = {
     "review-approved": "Approved. The executive has been told and the activity is complete.",
     "review-changes": "Sent back with your comments. The executive sees them next to the "
                       "fields.",
+    "course-created": "The course was created as a draft. Add modules and lessons, then "
+                      "publish it.",
+    "package-uploaded": "The package was checked and is now the course's draft. Review it, "
+                        "then publish.",
+    "draft-saved": "Saved to the draft. Executives see it once you publish.",
+    "published": "Published. Executives now see this version; their progress is kept.",
+    "draft-discarded": "The draft was discarded; the course is as published.",
+    "revision-restored": "The earlier version is back in the draft. Publish to make it live.",
 }
 
 
@@ -57,7 +65,7 @@ def _context(request: Request) -> dict[str, Any]:
 
 
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR), context_processors=[_context])
-templates.env.globals["static_version"] = "1"
+templates.env.globals["static_version"] = "2"
 
 
 def _install_filters() -> None:

@@ -74,6 +74,11 @@ LESSON_REQUIRED = ("title", "slug", "minutes")
 MINUTES_RANGE = (1, 120)
 
 QUIZ_SUFFIX = ".gift"
+# Images that lessons show: files in the course folder's assets/, linked from a lesson as
+# ../assets/<name> (a folder name no module may take).
+ASSETS_DIR = "assets"
+ASSET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\.(?:png|jpg|webp|svg)$")
+MAX_ASSETS = 200
 QUIZ_KEYS = (
     "quiz",
     "title",
@@ -212,6 +217,19 @@ def lesson_link_target(
     return None
 
 
+def asset_link_target(href: str, from_module: str) -> str | None:
+    """The asset name of a relative link ``../assets/<name>`` from a lesson of
+    ``from_module`` (None for anything else)."""
+    if not _is_relative(href.strip()):
+        return None
+    path = unquote(_split_fragment(href.strip())[0])
+    resolved = posixpath.normpath(posixpath.join(from_module, path))
+    folder, _, name = resolved.partition("/")
+    if folder != ASSETS_DIR or not name or "/" in name:
+        return None
+    return name
+
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -280,6 +298,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.unreadable_modules: set[str] = set()
+        self.assets: dict[str, bytes] = {}
 
     # -- reporting
 
@@ -429,6 +448,10 @@ class _Reader:
             problem = _slug_problem(value)
             if problem:
                 self.report(file, line, problem)
+                continue
+            if key == "modules" and value == ASSETS_DIR:
+                self.report(file, line, f"'{ASSETS_DIR}' is the folder of the course's images; "
+                                        "give the module another name")
                 continue
             items.append(_Item(value, file, line))
         return items
@@ -734,6 +757,10 @@ class _Reader:
             )
         if not _is_relative(href):
             return None
+        asset = asset_link_target(href, module)
+        if asset is not None:
+            return None if asset in self.assets else (
+                f"image or file '{_shorten(href)}' is not in the course's {ASSETS_DIR}/ folder")
         target = _resolve_lesson_path(href, module, self.name)
         if target is not None:
             if target[0] not in listed:
@@ -751,6 +778,7 @@ class _Reader:
             self.report(self.name or str(self.folder), 1, "package folder does not exist")
             return None
         manifest = self.read_course()
+        self.read_assets()
         modules: list[_ModuleManifest] = []
         if manifest is not None:
             for item in manifest.modules:
@@ -802,13 +830,51 @@ class _Reader:
 
         if self.problems or manifest is None:
             return None
-        return _build_spec(manifest, modules, lessons)
+        spec = _build_spec(manifest, modules, lessons)
+        spec.assets = dict(sorted(self.assets.items()))
+        return spec
+
+    def read_assets(self) -> None:
+        """The images in assets/: safe names, real PNG/JPEG/WebP or plain SVG by their bytes."""
+        from app.authoring.uploads import UploadError, check_image
+
+        folder = self.folder / ASSETS_DIR
+        if not folder.is_dir():
+            return
+        files = sorted(folder.iterdir())
+        if len(files) > MAX_ASSETS:
+            self.report(self.rel(ASSETS_DIR), 1, f"at most {MAX_ASSETS} files may be in "
+                                                 f"{ASSETS_DIR}/ (found {len(files)})")
+            return
+        for path in files:
+            file = self.rel(ASSETS_DIR, path.name)
+            if path.name.startswith("."):
+                continue
+            if path.is_symlink() or not path.is_file():
+                self.report(file, 1, "only image files may be in the assets folder")
+                continue
+            if not ASSET_NAME.match(path.name):
+                self.report(file, 1, "asset names use lowercase letters, digits, '-' and '_' "
+                                     "and end in .png, .jpg, .webp or .svg")
+                continue
+            try:
+                image = check_image(path.read_bytes())
+            except UploadError as exc:
+                self.report(file, 1, str(exc))
+                continue
+            if image.extension != path.name.rsplit(".", 1)[1]:
+                self.report(file, 1, f"the file is a {image.extension.upper()} image; name it "
+                                     f".{image.extension}")
+                continue
+            self.assets[path.name] = image.data
 
     def check_stray_folders(self, manifest: _CourseManifest) -> None:
         if manifest.modules_line is None:
             return
         names = {item.slug for item in manifest.modules}
         for path in sorted(self.folder.iterdir()):
+            if path.name == ASSETS_DIR:
+                continue
             if path.is_dir() and not path.name.startswith((".", "_")) and path.name not in names:
                 self.report(
                     self.rel(COURSE_FILE),
@@ -1112,8 +1178,22 @@ def write_package(course: CourseSpec, directory: Path) -> Path:
             path = folder / (lesson.slug + LESSON_SUFFIX)
             wanted.add(path)
             _write(path, lesson_markdown(lesson))
+    assets = root / ASSETS_DIR
+    if course.assets:
+        assets.mkdir(exist_ok=True)
+    for name, data in course.assets.items():
+        if not ASSET_NAME.match(name):
+            raise ValueError(f"asset name {name!r} cannot be written")
+        path = assets / name
+        wanted.add(path)
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+    if assets.is_dir():
+        for child in assets.iterdir():
+            if child.is_file() and child not in wanted:
+                child.unlink()
 
-    module_folders = {root / module.slug for module in course.modules}
+    module_folders = {root / module.slug for module in course.modules} | {assets}
     course_files = (LESSON_SUFFIX, QUIZ_SUFFIX, ".yaml")
     for path in sorted(root.iterdir()):
         if path.is_dir():

@@ -13,10 +13,10 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from app.content.markdown import render_markdown
-from app.courses.package import lesson_link_target, write_package
+from app.courses.package import asset_link_target, lesson_link_target, write_package
 from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec
 from app.learning import summary
-from app.models import Course, Lesson, Module, utcnow
+from app.models import Course, CourseAsset, Lesson, Module, utcnow
 from app.quizzes.spec import QuizSettings
 
 
@@ -57,10 +57,18 @@ def item_url(course_slug: str, lesson: Lesson | LessonRef) -> str:
     return lesson_url(course_slug, lesson.slug)
 
 
+def asset_url(course_slug: str, name: str) -> str:
+    return f"/courses/{quote(course_slug)}/assets/{quote(name)}"
+
+
 def render_lesson(spec: CourseSpec, module_slug: str, body: str) -> str:
-    """Lesson HTML with links between lesson files turned into lesson pages."""
+    """Lesson HTML with links between lesson files turned into lesson pages, and images of
+    the course's assets/ folder into their addresses."""
 
     def resolve(href: str) -> str | None:
+        asset = asset_link_target(href, module_slug)
+        if asset is not None:
+            return asset_url(spec.slug, asset)
         target = lesson_link_target(href, module_slug, spec)
         return lesson_url(spec.slug, *target) if target else None
 
@@ -92,6 +100,7 @@ def import_course(
     course.sequential, course.updated_at = spec.sequential, now
     session.add(course)
     session.flush()
+    store_assets(session, course_slug=spec.slug, assets=spec.assets)
     report = ImportReport(course=course, created=created)
 
     modules = {m.slug: m for m in session.exec(select(Module).where(Module.course_id == course.id))}
@@ -280,7 +289,42 @@ def course_to_spec(session: Session, course: Course) -> CourseSpec:
             )
             for m, lessons in active_outline(session, course.id, with_bodies=True)
         ],
+        assets=course_assets(session, course.slug),
     )
+
+
+def store_assets(session: Session, *, course_slug: str, assets: dict[str, bytes],
+                 created_by_id: int | None = None) -> None:
+    """Keep the course's images (checked already); a name already stored keeps its bytes
+    when they are the same, and takes the new ones when not."""
+    from app.authoring.uploads import check_image
+
+    if not assets:
+        return
+    existing = {a.name: a for a in session.exec(
+        select(CourseAsset).where(CourseAsset.course_slug == course_slug,
+                                  col(CourseAsset.name).in_(list(assets))))}
+    for name, data in assets.items():
+        row = existing.get(name)
+        if row is not None and row.data == data:
+            continue
+        image = check_image(data)
+        row = row or CourseAsset(course_slug=course_slug, name=name, created_by_id=created_by_id,
+                                 content_type=image.content_type, size=len(data), data=data)
+        row.content_type, row.size, row.data = image.content_type, len(data), data
+        session.add(row)
+    session.flush()
+
+
+def course_assets(session: Session, course_slug: str) -> dict[str, bytes]:
+    rows = session.exec(select(CourseAsset.name, CourseAsset.data)
+                        .where(CourseAsset.course_slug == course_slug).order_by(CourseAsset.name))
+    return {name: bytes(data) for name, data in rows}
+
+
+def get_asset(session: Session, course_slug: str, name: str) -> CourseAsset | None:
+    return session.exec(select(CourseAsset).where(CourseAsset.course_slug == course_slug,
+                                                  CourseAsset.name == name)).first()
 
 
 def export_course(session: Session, course: Course, directory: Path) -> Path:

@@ -4,9 +4,10 @@ database and back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
-from app.quizzes.spec import QuizSettings
+from app.quizzes.spec import QuizReveal, QuizSettings, ScorePolicy
 
 COMPLETION_RULES = ("all-required",)
 # Lessons that are done by building something a trainer approves, not by reading.
@@ -62,7 +63,31 @@ class CourseSpec:
     completion: str = "all-required"
     sequential: bool = False
     modules: list[ModuleSpec] = field(default_factory=list)
+    # Images lessons show, by file name in the package's assets/ folder (content checked).
+    assets: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def lesson_module(self) -> dict[str, str]:
         """lesson slug -> module slug"""
         return {lesson.slug: module.slug for module in self.modules for lesson in module.lessons}
+
+
+def spec_to_dict(spec: CourseSpec) -> dict[str, Any]:
+    """The course as JSON-ready data, without its assets (kept apart as files or rows)."""
+    data = asdict(spec)
+    data.pop("assets")
+    return data
+
+
+def spec_from_dict(data: dict[str, Any]) -> CourseSpec:
+    modules = []
+    for module in data.get("modules", []):
+        lessons = []
+        for lesson in module.get("lessons", []):
+            quiz = lesson.get("quiz")
+            lessons.append(LessonSpec(**{
+                **lesson,
+                "quiz": None if quiz is None else QuizSettings(
+                    **{**quiz, "score": ScorePolicy(quiz["score"]),
+                       "reveal": QuizReveal(quiz["reveal"])})}))
+        modules.append(ModuleSpec(**{**module, "lessons": lessons}))
+    return CourseSpec(**{**data, "modules": modules})

@@ -1,6 +1,7 @@
 """All tables, imported here so Alembic and the app see one complete metadata."""
 
 from app.models.auth import AuthSession, LoginThrottle
+from app.models.authoring import CourseAsset, CourseDraft, CourseRevision
 from app.models.base import NAMING_CONVENTION, UTCDateTime, utcnow
 from app.models.course import Course, Lesson, Module
 from app.models.learning import Enrolment, LessonProgress
@@ -14,6 +15,9 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "Course",
+    "CourseAsset",
+    "CourseDraft",
+    "CourseRevision",
     "Enrolment",
     "Lesson",
     "LessonProgress",

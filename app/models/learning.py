@@ -15,9 +15,7 @@ class Enrolment(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("user_id", "course_id"),
                       Index("ix_enrolment_course_id_user_id", "course_id", "user_id"),
                       Index("ix_enrolment_course_id_enrolled_at", "course_id", "enrolled_at"),
-                      Index("ix_enrolment_course_id_completed_at", "course_id", "completed_at"),
-                      Index("ix_enrolment_course_id_last_activity_at", "course_id",
-                            "last_activity_at"))
+                      Index("ix_enrolment_course_id_completed_at", "course_id", "completed_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id",

@@ -64,14 +64,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('quizzes_scored', sa.Integer(), server_default='0', nullable=False))
         batch_op.create_index('ix_enrolment_course_id_completed_at', ['course_id', 'completed_at'], unique=False)
         batch_op.create_index('ix_enrolment_course_id_enrolled_at', ['course_id', 'enrolled_at'], unique=False)
-        batch_op.create_index('ix_enrolment_course_id_last_activity_at', ['course_id', 'last_activity_at'], unique=False)
     op.execute(BACKFILL)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('enrolment', schema=None) as batch_op:
-        batch_op.drop_index('ix_enrolment_course_id_last_activity_at')
         batch_op.drop_index('ix_enrolment_course_id_enrolled_at')
         batch_op.drop_index('ix_enrolment_course_id_completed_at')
         batch_op.drop_column('quizzes_scored')

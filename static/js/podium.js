@@ -8,6 +8,27 @@
     if (invalid) { invalid.focus(); }
   });
 
+  // Forms that remove something ask first (data-confirm holds the question).
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
+  // "Insert at the cursor": put a snippet (e.g. an uploaded image's Markdown) into a
+  // textarea where the cursor is, and let the live preview know.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-insert-into]");
+    if (!button) { return; }
+    var area = document.querySelector(button.getAttribute("data-insert-into"));
+    if (!area) { return; }
+    var text = button.getAttribute("data-insert-text") || "";
+    var start = area.selectionStart || 0, end = area.selectionEnd || 0;
+    area.value = area.value.slice(0, start) + text + area.value.slice(end);
+    area.focus();
+    area.selectionStart = area.selectionEnd = start + text.length;
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
   function csrfToken() {
     try {
       return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"] || "";

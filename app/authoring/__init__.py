@@ -1,0 +1,1 @@
+"""Trainer authoring: drafts, revisions, editors, packages and uploads."""

@@ -1,0 +1,75 @@
+"""Courses in and out of the browser as zip files of the ``courses/`` folder format.
+
+A download is exactly what ``podium courses export`` writes, zipped under the course's
+folder. An upload is unpacked with every hostile-archive check (``uploads.read_zip``)
+into a temporary folder and read by the same reader as ``podium courses check``; only a
+package without a single problem becomes the course's draft.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlmodel import Session
+
+from app.authoring import drafts
+from app.authoring.uploads import UploadError, read_zip, write_tree
+from app.courses.package import load_package, write_package
+from app.courses.service import course_to_spec, store_assets
+from app.courses.spec import CourseSpec, PackageError, Problem
+from app.models import Course, User, utcnow
+
+
+def package_zip(session: Session, course: Course) -> bytes:
+    """The published course as a zip of its package folder (as ``podium courses export``)."""
+    with tempfile.TemporaryDirectory(prefix="podium-export-") as folder:
+        root = write_package(course_to_spec(session, course), Path(folder))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    name = path.relative_to(root.parent).as_posix()
+                    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Upload:
+    spec: CourseSpec | None
+    problems: list[Problem]
+
+
+def read_upload(data: bytes) -> Upload:
+    """Check an uploaded package without changing anything: the spec, or every problem."""
+    try:
+        files = read_zip(data)
+    except UploadError as exc:
+        return Upload(None, [Problem("(the zip file)", 1, str(exc))])
+    with tempfile.TemporaryDirectory(prefix="podium-upload-") as folder:
+        try:
+            root = write_tree(files, Path(folder))
+        except UploadError as exc:
+            return Upload(None, [Problem("(the zip file)", 1, str(exc))])
+        try:
+            return Upload(load_package(root), [])
+        except PackageError as exc:
+            return Upload(None, exc.problems)
+
+
+def take_upload(session: Session, spec: CourseSpec, *, user: User) -> drafts.Draft:
+    """A checked package becomes the draft of its course (new or existing); its images are
+    stored so the draft's preview shows them."""
+    store_assets(session, course_slug=spec.slug, assets=spec.assets, created_by_id=user.id)
+    draft = drafts.load(session, spec.slug, lock=True)
+    if draft is None:
+        draft = drafts.Draft(slug=spec.slug, spec=spec, course=None, row=None)
+    draft.spec = replace(spec, assets={})
+    drafts.save(session, draft, user=user, now=utcnow())
+    return draft

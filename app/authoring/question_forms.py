@@ -1,0 +1,520 @@
+"""The editing form of one quiz question, for every question type.
+
+A trainer edits a question as flat form fields (``text``, ``choice-0-text``,
+``choice-0-grade``, ``numerical-1-value``, ``pair-2-answer`` ...). :func:`form_for` fills
+them from an existing question (or leaves them blank for a new one); :func:`parse_form`
+validates what was typed and returns the :class:`~app.quizzes.spec.Question`, or the form
+again with the typed values kept and a message next to every field that is wrong.
+
+Quizzes are stored as Moodle GIFT, so the rules are Moodle's (its question edit forms) and
+a valid question is one that :func:`~app.quizzes.gift.write_gift` writes and
+:func:`~app.quizzes.gift.parse_gift` reads back unchanged, without warnings.
+
+Error keys are the field names, plus ``"choices"``, ``"numerical"`` and ``"pairs"`` for a
+message about all the rows of a kind, and ``"form"`` for the question as a whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from app.quizzes.gift import MOODLE_FRACTIONS, GiftError, parse_gift, write_gift
+from app.quizzes.grading import parse_number
+from app.quizzes.spec import (
+    Choice,
+    MatchPair,
+    NumericalAnswer,
+    QType,
+    Question,
+    TextFormat,
+)
+
+__all__ = [
+    "GRADE_CHOICES",
+    "QuestionForm",
+    "form_for",
+    "parse_form",
+]
+
+TEXT_MAX_CHARS = 5_000
+NAME_MAX_CHARS = 200
+ANSWER_MAX_CHARS = 1_000
+FEEDBACK_MAX_CHARS = 5_000
+MAX_ROW_INDEX = 1_000  # row fields with a larger index are not read (no form renders them)
+BLANK_ROWS = 2  # blank rows shown after the filled ones
+
+CHOICE_TYPES = (QType.single, QType.multiple, QType.short)
+MIN_ROWS = {
+    QType.single: 4,
+    QType.multiple: 4,
+    QType.short: 4,
+    QType.numerical: 3,
+    QType.matching: 3,
+}
+_ROW_PREFIX = {
+    QType.single: "choice",
+    QType.multiple: "choice",
+    QType.short: "choice",
+    QType.numerical: "numerical",
+    QType.matching: "pair",
+}
+_ROW_FIELDS = {
+    "choice": ("text", "grade", "feedback"),
+    "numerical": ("value", "tolerance", "grade", "feedback"),
+    "pair": ("question", "answer"),
+}
+# The grade a blank row starts with.
+_DEFAULT_GRADE = {
+    QType.single: "0",
+    QType.multiple: "0",
+    QType.short: "100",
+    QType.numerical: "100",
+}
+
+
+def _percent(fraction: float) -> str:
+    """A fraction as the percent string of the grade lists: 0.5 -> "50", 1/3 -> "33.33333"
+    (as the GIFT writer writes weights)."""
+    text = repr(round(fraction * 100, 5))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _grade_label(fraction: float) -> str:
+    if fraction == 0:
+        return "0% (wrong)"
+    return f"{_percent(fraction)}%"
+
+
+# The grades Moodle accepts for an answer, best first: (percent string, label).
+GRADE_CHOICES: list[tuple[str, str]] = [
+    (_percent(f), _grade_label(f)) for f in sorted(MOODLE_FRACTIONS, reverse=True)
+]
+
+# Characters the GIFT reader uses internally for escaped characters (U+E000 ...): a text
+# holding one would not read back the same.
+_RESERVED = re.compile("[\ue000-\ue00f]")
+_ROW_KEY = re.compile(r"(choice|numerical|pair)-(\d{1,4})-([a-z]+)")
+
+
+@dataclass
+class QuestionForm:
+    """What the form shows: the typed values (strings, kept as typed) and messages per field."""
+
+    type: QType
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    rows: int = 0  # choice/numerical/pair rows to show (filled + 2 blank, at least MIN_ROWS)
+
+    @property
+    def row_prefix(self) -> str:
+        """``"choice"``, ``"numerical"``, ``"pair"``, or ``""`` for types without rows."""
+        return _ROW_PREFIX.get(self.type, "")
+
+    @property
+    def allows_negative_grades(self) -> bool:
+        return self.type in (QType.single, QType.multiple)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _format_number(value: float) -> str:
+    value = float(value)
+    if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+def _shown_rows(qtype: QType, filled: int) -> int:
+    if qtype not in MIN_ROWS:
+        return 0
+    return max(MIN_ROWS[qtype], filled + BLANK_ROWS)
+
+
+def _fill_blank_rows(qtype: QType, values: dict[str, str], start: int, rows: int) -> None:
+    """Blank rows' fields (so the template shows them), with the type's default grade."""
+    prefix = _ROW_PREFIX.get(qtype)
+    if prefix is None:
+        return
+    for i in range(start, rows):
+        for name in _ROW_FIELDS[prefix]:
+            key = f"{prefix}-{i}-{name}"
+            if key not in values:
+                default = _DEFAULT_GRADE.get(qtype, "") if name == "grade" else ""
+                values[key] = default
+
+
+def _clean(value: str) -> str:
+    """Trimmed, without NUL characters (not storable), line breaks as ``\\n``."""
+    return value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _one_line(value: str) -> str:
+    """A single-line field: line breaks (only typed by hand-made requests) become spaces."""
+    return " ".join(_clean(value).split("\n")).strip()
+
+
+def _length_error(text: str, limit: int, what: str) -> str | None:
+    if len(text) > limit:
+        return f"{what} is too long: {len(text):,} characters, at most {limit:,}."
+    if _RESERVED.search(text):
+        return f"{what} contains a character that cannot be saved (U+E000 to U+E00F)."
+    return None
+
+
+def _parse_grade(raw: str, negatives: bool) -> tuple[float | None, str | None]:
+    """A typed percent ("50", "50%", "33.33") as one of Moodle's fractions."""
+    text = raw.strip().removesuffix("%").strip()
+    if not text:
+        return None, "Choose a grade."
+    number = parse_number(text)
+    if number is None:
+        return None, f"'{raw.strip()}' is not a grade: choose one from the list."
+    for option in MOODLE_FRACTIONS:
+        if abs(number - option * 100) <= 0.01:
+            if option < 0 and not negatives:
+                return None, "This kind of question cannot have negative grades."
+            return option, None
+    return (
+        None,
+        f"{_percent(number / 100)}% is not a grade Moodle accepts: choose one from the list.",
+    )
+
+
+def _canonical_grade(raw: str) -> str:
+    """The grade as the list writes it, when it is one ("50.0" -> "50"); else as typed."""
+    fraction, error = _parse_grade(raw, negatives=True)
+    return raw if error or fraction is None else _percent(fraction)
+
+
+# --------------------------------------------------------------------------- form_for
+
+
+def form_for(question: Question | None, qtype: QType) -> QuestionForm:
+    """The form of ``question`` (blank for a new question of ``qtype`` when ``None``).
+
+    The form is of ``qtype``; with a question of another type, what both types share (the
+    texts, the answers) is carried over, so a trainer can change a question's type."""
+    values: dict[str, str] = {
+        "text": "",
+        "name": "",
+        "text_format": TextFormat.moodle.value,
+    }
+    if qtype != QType.description:
+        values["general_feedback"] = ""
+    if qtype == QType.truefalse:
+        values.update(correct="", true_feedback="", false_feedback="")
+    filled = 0
+    if question is not None:
+        values["text"] = question.text
+        values["name"] = question.name
+        values["text_format"] = question.text_format.value
+        if qtype != QType.description:
+            values["general_feedback"] = question.general_feedback
+        if qtype in CHOICE_TYPES:
+            for i, choice in enumerate(question.choices):
+                values[f"choice-{i}-text"] = choice.text
+                values[f"choice-{i}-grade"] = _percent(choice.fraction)
+                values[f"choice-{i}-feedback"] = choice.feedback
+            filled = len(question.choices)
+        elif qtype == QType.numerical:
+            for i, answer in enumerate(question.numerical):
+                values[f"numerical-{i}-value"] = _format_number(answer.value)
+                values[f"numerical-{i}-tolerance"] = _format_number(answer.tolerance)
+                values[f"numerical-{i}-grade"] = _percent(answer.fraction)
+                values[f"numerical-{i}-feedback"] = answer.feedback
+            filled = len(question.numerical)
+        elif qtype == QType.matching:
+            for i, pair in enumerate(question.pairs):
+                values[f"pair-{i}-question"] = pair.question
+                values[f"pair-{i}-answer"] = pair.answer
+            filled = len(question.pairs)
+        elif qtype == QType.truefalse:
+            if question.correct is not None:
+                values["correct"] = "true" if question.correct else "false"
+            values["true_feedback"] = question.true_feedback
+            values["false_feedback"] = question.false_feedback
+    rows = _shown_rows(qtype, filled)
+    if question is None and qtype == QType.single:
+        values["choice-0-grade"] = "100"
+    _fill_blank_rows(qtype, values, filled, rows)
+    return QuestionForm(type=qtype, values=values, errors={}, rows=rows)
+
+
+# --------------------------------------------------------------------------- parse_form
+
+
+class _Parser:
+    def __init__(self, qtype: QType, form: Mapping[str, str]) -> None:
+        self.qtype = qtype
+        self.values: dict[str, str] = {}
+        for key, value in form.items():
+            if isinstance(key, str) and isinstance(value, str):
+                self.values[key] = value
+        self.errors: dict[str, str] = {}
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "")
+
+    def error(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, message)
+
+    def text_field(self, key: str, what: str, limit: int, *, one_line: bool = False) -> str:
+        text = _one_line(self.get(key)) if one_line else _clean(self.get(key))
+        message = _length_error(text, limit, what)
+        if message:
+            self.error(key, message)
+        return text
+
+    def row_indexes(self, prefix: str) -> list[int]:
+        indexes: set[int] = set()
+        for key in self.values:
+            match = _ROW_KEY.fullmatch(key)
+            if match and match.group(1) == prefix and match.group(3) in _ROW_FIELDS[prefix]:
+                index = int(match.group(2))
+                if index < MAX_ROW_INDEX:
+                    indexes.add(index)
+        return sorted(indexes)
+
+    # -- the question
+
+    def parse(self) -> Question:
+        qtype = self.qtype
+        text = self.text_field("text", "The question text", TEXT_MAX_CHARS)
+        if not text and "text" not in self.errors:
+            self.error("text", "Write the question text.")
+        name = self.text_field("name", "The name", NAME_MAX_CHARS, one_line=True)
+        format_value = self.get("text_format").strip() or TextFormat.moodle.value
+        try:
+            text_format = TextFormat(format_value)
+        except ValueError:
+            self.error("text_format", "Choose a text format from the list.")
+            text_format = TextFormat.moodle
+        question = Question(type=qtype, text=text, name=name, text_format=text_format)
+        if qtype != QType.description:
+            question.general_feedback = self.text_field(
+                "general_feedback", "The general feedback", FEEDBACK_MAX_CHARS
+            )
+        if qtype in CHOICE_TYPES:
+            question.choices = self.choices()
+        elif qtype == QType.numerical:
+            question.numerical = self.numerical()
+        elif qtype == QType.matching:
+            question.pairs = self.pairs()
+        elif qtype == QType.truefalse:
+            self.truefalse(question)
+        return question
+
+    def choices(self) -> list[Choice]:
+        qtype = self.qtype
+        negatives = qtype != QType.short
+        choices: list[Choice] = []
+        for i in self.row_indexes("choice"):
+            key = f"choice-{i}-"
+            text = self.text_field(key + "text", "The answer", ANSWER_MAX_CHARS)
+            feedback = self.text_field(key + "feedback", "The feedback", FEEDBACK_MAX_CHARS)
+            if not text and not feedback:
+                continue  # an empty row (its grade select always has a value)
+            if not text:
+                self.error(key + "text", "Write the answer, or clear its feedback.")
+            if qtype == QType.short:
+                if "->" in text:
+                    self.error(
+                        key + "text",
+                        "A short answer cannot contain '->' (GIFT reads it as "
+                        "a matching question).",
+                    )
+                if "->" in feedback:
+                    self.error(
+                        key + "feedback",
+                        "A short answer's feedback cannot contain '->' "
+                        "(GIFT reads it as a matching question).",
+                    )
+            fraction, message = _parse_grade(self.get(key + "grade"), negatives)
+            if message:
+                self.error(key + "grade", message)
+            if text and fraction is not None:
+                choices.append(Choice(text=text, fraction=fraction, feedback=feedback))
+        if any(k.startswith("choice-") for k in self.errors):
+            return choices
+        fractions = [c.fraction for c in choices]
+        if qtype == QType.short:
+            if not choices:
+                self.error("choices", "Write at least one accepted answer.")
+            elif 1.0 not in fractions:
+                self.error("choices", "Give at least one accepted answer a grade of 100%.")
+        elif len(choices) < 2:
+            self.error("choices", "Write at least 2 answers.")
+        elif qtype == QType.single:
+            if 1.0 not in fractions:
+                self.error("choices", "Give the right answer a grade of 100%.")
+            elif all(f == 1.0 for f in fractions):
+                self.error(
+                    "choices", "At least one answer must be wrong: give it a grade below 100%."
+                )
+        else:
+            total = sum(f for f in fractions if f > 0)
+            if total == 0:
+                self.error("choices", "Give the right answers positive grades that add up to 100%.")
+            elif abs(total - 1) > 0.0001:
+                self.error(
+                    "choices",
+                    f"The positive grades add up to {_percent(total)}%: they must add up to 100%.",
+                )
+        return choices
+
+    def numerical(self) -> list[NumericalAnswer]:
+        answers: list[NumericalAnswer] = []
+        for i in self.row_indexes("numerical"):
+            key = f"numerical-{i}-"
+            value_text = _one_line(self.get(key + "value"))
+            tolerance_text = _one_line(self.get(key + "tolerance"))
+            feedback = self.text_field(key + "feedback", "The feedback", FEEDBACK_MAX_CHARS)
+            if not value_text and not tolerance_text and not feedback:
+                continue
+            value = tolerance = None
+            if not value_text:
+                self.error(key + "value", "Write the right number, or clear this row.")
+            else:
+                value = parse_number(value_text)
+                if value is None:
+                    self.error(key + "value", "Write a number, for example 42 or 3.5.")
+            if not tolerance_text:
+                tolerance = 0.0
+            else:
+                tolerance = parse_number(tolerance_text)
+                if tolerance is None:
+                    self.error(
+                        key + "tolerance", "Write the margin as a number, for example 0 or 0.5."
+                    )
+                elif tolerance < 0:
+                    self.error(key + "tolerance", "The margin cannot be negative.")
+                    tolerance = None
+            fraction, message = _parse_grade(self.get(key + "grade"), negatives=False)
+            if message:
+                self.error(key + "grade", message)
+            if value is not None and tolerance is not None and fraction is not None:
+                answers.append(
+                    NumericalAnswer(
+                        value=value, tolerance=tolerance, fraction=fraction, feedback=feedback
+                    )
+                )
+        if any(k.startswith("numerical-") for k in self.errors):
+            return answers
+        if not answers:
+            self.error("numerical", "Write at least one right number.")
+        elif 1.0 not in [a.fraction for a in answers]:
+            self.error("numerical", "Give at least one number a grade of 100%.")
+        return answers
+
+    def pairs(self) -> list[MatchPair]:
+        pairs: list[MatchPair] = []
+        for i in self.row_indexes("pair"):
+            key = f"pair-{i}-"
+            question = self.text_field(key + "question", "The question", ANSWER_MAX_CHARS)
+            answer = self.text_field(key + "answer", "The answer", ANSWER_MAX_CHARS, one_line=True)
+            if not question and not answer:
+                continue
+            if not answer:
+                self.error(key + "answer", "Write the answer that matches, or clear the question.")
+            if "->" in question:
+                self.error(key + "question", "A matching question cannot contain '->'.")
+            if answer:
+                pairs.append(MatchPair(question=question, answer=answer))
+        if any(k.startswith("pair-") for k in self.errors):
+            return pairs
+        if sum(1 for p in pairs if p.question) < 2:
+            self.error("pairs", "Write at least 2 pairs, each with a question and its answer.")
+        elif len(pairs) < 3:
+            self.error(
+                "pairs",
+                "Write at least 3 answers: add a pair, or an extra wrong answer with no question.",
+            )
+        return pairs
+
+    def truefalse(self, question: Question) -> None:
+        correct = self.get("correct").strip().lower()
+        if correct in ("true", "false"):
+            question.correct = correct == "true"
+        else:
+            self.error("correct", "Choose whether the statement is true or false.")
+        question.true_feedback = self.text_field(
+            "true_feedback", "The feedback", FEEDBACK_MAX_CHARS
+        )
+        question.false_feedback = self.text_field(
+            "false_feedback", "The feedback", FEEDBACK_MAX_CHARS
+        )
+
+    # -- the GIFT round trip
+
+    def check_round_trip(self, question: Question) -> None:
+        try:
+            again, warnings = parse_gift(write_gift([question]))
+        except GiftError as error:
+            self.error("form", f"This question cannot be saved as GIFT: {error.message}")
+            return
+        except ValueError as error:
+            message = str(error)
+            if message.startswith("question ") and ": " in message:
+                message = message.split(": ", 1)[1]
+            self.error("form", f"This question cannot be saved as GIFT: {message}.")
+            return
+        if warnings:
+            self.error("form", f"Check this question: {warnings[0].message}.")
+        elif len(again) != 1 or dataclasses.replace(again[0], line=0) != question:
+            self.error(
+                "form",
+                "This question would not read back the same from GIFT: check its texts "
+                "for unusual characters.",
+            )
+
+
+def _shows(qtype: QType, key: str) -> bool:
+    """Whether the form of ``qtype`` has the field ``key``."""
+    if key in ("text", "name", "text_format"):
+        return True
+    if key == "general_feedback":
+        return qtype != QType.description
+    if key in ("correct", "true_feedback", "false_feedback"):
+        return qtype == QType.truefalse
+    match = _ROW_KEY.fullmatch(key)
+    return bool(
+        match
+        and match.group(1) == _ROW_PREFIX.get(qtype)
+        and match.group(3) in _ROW_FIELDS[match.group(1)]
+        and int(match.group(2)) < MAX_ROW_INDEX
+    )
+
+
+def parse_form(qtype: QType, form: Mapping[str, str]) -> tuple[Question | None, QuestionForm]:
+    """The question typed in ``form`` and the form to show again: ``(question, form)`` when
+    it is valid, ``(None, form)`` with the typed values and the errors when not."""
+    parser = _Parser(qtype, form)
+    question = parser.parse()
+    if not parser.errors:
+        parser.check_round_trip(question)
+    prefix = _ROW_PREFIX.get(qtype)
+    values = {key: value for key, value in parser.values.items() if _shows(qtype, key)}
+    filled = 0
+    if prefix is not None:
+        for i in parser.row_indexes(prefix):
+            row = [values.get(f"{prefix}-{i}-{name}", "") for name in _ROW_FIELDS[prefix]]
+            if any(
+                v.strip()
+                for name, v in zip(_ROW_FIELDS[prefix], row, strict=True)
+                if name != "grade"
+            ):
+                filled = i + 1
+            key = f"{prefix}-{i}-grade"
+            if key in values:
+                values[key] = _canonical_grade(values[key])
+    rows = _shown_rows(qtype, filled)
+    _fill_blank_rows(qtype, values, 0, rows)
+    result = QuestionForm(type=qtype, values=values, errors=parser.errors, rows=rows)
+    if parser.errors:
+        return None, result
+    return question, result

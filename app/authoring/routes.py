@@ -1,0 +1,539 @@
+"""Trainers author courses in the browser: structure, lessons with a live preview, quizzes,
+images, publishing with revisions, history and packages (trainers and admins only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi.responses import Response
+
+from app.authoring import drafts, packages, publishing, questions
+from app.authoring.drafts import Conflict, Draft, DraftError, FormErrors
+from app.authoring.question_forms import GRADE_CHOICES, form_for, parse_form
+from app.authoring.uploads import MAX_IMAGE_BYTES, MAX_PACKAGE_BYTES, UploadError, check_image
+from app.courses.service import (
+    asset_url,
+    get_asset,
+    get_course,
+    list_courses,
+    render_lesson,
+    store_assets,
+)
+from app.courses.spec import PackageError
+from app.deps import CurrentUser, FormDep, SessionDep, TrainerUser
+from app.models import User
+from app.quizzes.analysis import item_analysis
+from app.quizzes.spec import QType
+from app.web import attachment, redirect, render
+
+router = APIRouter()
+
+Edit = Callable[[Draft], object]
+
+
+def _draft(session: SessionDep, slug: str) -> Draft:
+    draft = drafts.load(session, slug)
+    if draft is None:
+        raise HTTPException(status_code=404)
+    return draft
+
+
+def _lesson_or_404(draft: Draft, slug: str) -> tuple[drafts.ModuleSpec, drafts.LessonSpec]:
+    try:
+        return draft.lesson(slug)
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+
+
+def _form_text(form: FormDep, name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+# The list of courses, new courses and package uploads ----------------------------------
+
+@router.get("/author")
+def index(request: Request, user: TrainerUser, session: SessionDep) -> Response:
+    return _index(request, session)
+
+
+def _index(request: Request, session: SessionDep, *, status_code: int = 200,
+           **context: object) -> Response:
+    courses = {c.slug: c for c in list_courses(session)}
+    rows = drafts.list_drafts(session)
+    entries = sorted({*courses, *rows})
+    return render(request, "authoring/index.html", {
+        "entries": [(slug, courses.get(slug), rows.get(slug)) for slug in entries],
+        "typed": {}, "errors": {}, **context}, status_code=status_code)
+
+
+@router.post("/author/courses")
+def create_course(request: Request, user: TrainerUser, session: SessionDep,
+                  form: FormDep) -> Response:
+    typed = {name: _form_text(form, name) for name in
+             ("slug", "title", "summary", "audience", "estimated_hours")}
+    try:
+        draft = drafts.new_course(session, slug=typed["slug"], title=typed["title"],
+                                  summary=typed["summary"], audience=typed["audience"],
+                                  hours=typed["estimated_hours"], user=user)
+    except FormErrors as exc:
+        return _index(request, session, status_code=422, typed=typed, errors=exc.errors)
+    return redirect(request, f"/author/{draft.slug}", notice="course-created")
+
+
+@router.post("/author/packages")
+async def upload_package(request: Request, user: TrainerUser, session: SessionDep,
+                         package: Annotated[UploadFile, File()]) -> Response:
+    data = await package.read(MAX_PACKAGE_BYTES + 1)
+    upload = packages.read_upload(data)
+    if upload.spec is None:
+        return _index(request, session, status_code=422, problems=upload.problems,
+                      upload_name=package.filename or "")
+    draft = packages.take_upload(session, upload.spec, user=user)
+    return redirect(request, f"/author/{draft.slug}", notice="package-uploaded")
+
+
+# One course ------------------------------------------------------------------------------
+
+@router.get("/author/{slug}")
+def course_page(request: Request, slug: str, user: TrainerUser, session: SessionDep) -> Response:
+    return _course(request, session, _draft(session, slug))
+
+
+def _course(request: Request, session: SessionDep, draft: Draft, *, status_code: int = 200,
+            **context: object) -> Response:
+    return render(request, "authoring/course.html", {
+        "draft": draft, "kinds": drafts.LESSON_KINDS, "errors": {}, "typed": {},
+        "updated_by": _name(session, draft.row.updated_by_id if draft.row else None),
+        **context}, status_code=status_code)
+
+
+def _name(session: SessionDep, user_id: int | None) -> str | None:
+    user = session.get(User, user_id) if user_id else None
+    return user.full_name if user else None
+
+
+def _change(request: Request, session: SessionDep, user: User, slug: str, edit: Edit, *,
+            notice: str, anchor: str = "", typed: dict[str, str] | None = None) -> Response:
+    """Apply a structure change to the draft and go back to the course page; a refused
+    change shows the course page with the message next to its field."""
+    try:
+        drafts.change(session, slug, user, edit)
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    except FormErrors as exc:
+        return _course(request, session, _draft(session, slug), status_code=422,
+                       errors=exc.errors, typed=typed or {})
+    except DraftError as exc:
+        return _course(request, session, _draft(session, slug), status_code=422,
+                       errors={exc.field: str(exc)}, typed=typed or {})
+    return redirect(request, f"/author/{slug}{anchor}", notice=notice)
+
+
+@router.post("/author/{slug}/settings")
+def course_settings(request: Request, slug: str, user: TrainerUser, session: SessionDep,
+                    form: FormDep) -> Response:
+    typed = {name: _form_text(form, name) for name in
+             ("title", "summary", "audience", "estimated_hours")}
+    return _change(request, session, user, slug, lambda d: drafts.update_settings(
+        d, title=typed["title"], summary=typed["summary"], audience=typed["audience"],
+        hours=typed["estimated_hours"], sequential=form.get("sequential") == "on"),
+        notice="draft-saved", typed=typed)
+
+
+@router.post("/author/{slug}/modules")
+def add_module(request: Request, slug: str, user: TrainerUser, session: SessionDep,
+               form: FormDep) -> Response:
+    typed = {"module_title": _form_text(form, "module_title"),
+             "module_slug": _form_text(form, "module_slug")}
+    return _change(request, session, user, slug, lambda d: drafts.add_module(
+        d, title=typed["module_title"], slug=typed["module_slug"]), notice="draft-saved",
+        typed=typed)
+
+
+@router.post("/author/{slug}/modules/{module}")
+def rename_module(request: Request, slug: str, module: str, user: TrainerUser,
+                  session: SessionDep, form: FormDep) -> Response:
+    return _change(request, session, user, slug, lambda d: drafts.rename_module(
+        d, module, title=_form_text(form, "title"), summary=_form_text(form, "summary")),
+        notice="draft-saved", anchor=f"#module-{module}")
+
+
+@router.post("/author/{slug}/modules/{module}/move")
+def move_module(request: Request, slug: str, module: str, user: TrainerUser,
+                session: SessionDep, form: FormDep) -> Response:
+    return _change(request, session, user, slug, lambda d: drafts.move_module(
+        d, module, _form_text(form, "direction")), notice="draft-saved",
+        anchor=f"#module-{module}")
+
+
+@router.post("/author/{slug}/modules/{module}/remove")
+def remove_module(request: Request, slug: str, module: str, user: TrainerUser,
+                  session: SessionDep) -> Response:
+    return _change(request, session, user, slug, lambda d: drafts.remove_module(d, module),
+                   notice="draft-saved")
+
+
+@router.post("/author/{slug}/modules/{module}/lessons")
+def add_lesson(request: Request, slug: str, module: str, user: TrainerUser, session: SessionDep,
+               form: FormDep) -> Response:
+    typed = {"lesson_title": _form_text(form, "lesson_title"),
+             "lesson_slug": _form_text(form, "lesson_slug"), "kind": _form_text(form, "kind"),
+             "module": module}
+    return _change(request, session, user, slug, lambda d: drafts.add_lesson(
+        d, module, title=typed["lesson_title"], slug=typed["lesson_slug"], kind=typed["kind"]),
+        notice="draft-saved", anchor=f"#module-{module}", typed=typed)
+
+
+@router.post("/author/{slug}/lessons/{lesson}/move")
+def move_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
+                session: SessionDep, form: FormDep) -> Response:
+    return _change(request, session, user, slug, lambda d: drafts.move_lesson(
+        d, lesson, _form_text(form, "direction")), notice="draft-saved",
+        anchor=f"#lesson-{lesson}")
+
+
+@router.post("/author/{slug}/lessons/{lesson}/remove")
+def remove_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
+                  session: SessionDep) -> Response:
+    return _change(request, session, user, slug, lambda d: drafts.remove_lesson(d, lesson),
+                   notice="draft-saved")
+
+
+@router.post("/author/{slug}/publish")
+def publish(request: Request, slug: str, user: TrainerUser, session: SessionDep,
+            form: FormDep) -> Response:
+    message = _form_text(form, "message")
+    draft = drafts.load(session, slug, lock=True)
+    if draft is None:
+        raise HTTPException(status_code=404)
+    try:
+        publishing.publish(session, draft, author=user, message=message)
+    except DraftError as exc:
+        return _course(request, session, draft, status_code=422,
+                       errors={exc.field: str(exc)}, typed={"message": message})
+    except PackageError as exc:
+        return _course(request, session, draft, status_code=422, problems=exc.problems,
+                       typed={"message": message})
+    return redirect(request, f"/author/{slug}", notice="published")
+
+
+@router.post("/author/{slug}/discard")
+def discard(request: Request, slug: str, user: TrainerUser, session: SessionDep) -> Response:
+    draft = drafts.load(session, slug, lock=True)
+    if draft is None:
+        raise HTTPException(status_code=404)
+    if draft.course is None:
+        raise HTTPException(status_code=409, detail="A course that was never published has "
+                                                    "only its draft; it cannot be discarded.")
+    drafts.discard(session, draft)
+    return redirect(request, f"/author/{slug}", notice="draft-discarded")
+
+
+@router.get("/author/{slug}/package.zip")
+def download_package(slug: str, user: TrainerUser, session: SessionDep) -> Response:
+    course = get_course(session, slug)
+    if course is None:
+        raise HTTPException(status_code=404)
+    return attachment(packages.package_zip(session, course), filename=f"{course.slug}.zip",
+                      media_type="application/zip")
+
+
+@router.get("/author/{slug}/history")
+def history(request: Request, slug: str, user: TrainerUser, session: SessionDep) -> Response:
+    draft = _draft(session, slug)
+    entries = publishing.revisions(session, draft.course) if draft.course else []
+    return render(request, "authoring/history.html", {"draft": draft, "entries": entries})
+
+
+@router.post("/author/{slug}/restore")
+def restore_course(request: Request, slug: str, user: TrainerUser, session: SessionDep,
+                   form: FormDep) -> Response:
+    draft = drafts.load(session, slug, lock=True)
+    if draft is None or draft.course is None:
+        raise HTTPException(status_code=404)
+    entry = _revision(session, draft, _form_text(form, "revision"))
+    publishing.restore_course(session, draft, entry, user=user)
+    return redirect(request, f"/author/{slug}", notice="revision-restored")
+
+
+def _revision(session: SessionDep, draft: Draft, number: str) -> publishing.RevisionEntry:
+    if draft.course is None:
+        raise HTTPException(status_code=404)
+    for entry in publishing.revisions(session, draft.course):
+        if str(entry.number) == number.strip():
+            return entry
+    raise HTTPException(status_code=404)
+
+
+# Images ----------------------------------------------------------------------------------
+
+@router.post("/author/{slug}/assets")
+async def upload_image(request: Request, slug: str, user: TrainerUser, session: SessionDep,
+                       image: Annotated[UploadFile, File()]) -> Response:
+    draft = _draft(session, slug)
+    data = await image.read(MAX_IMAGE_BYTES + 1)
+    try:
+        checked = check_image(data)
+    except UploadError as exc:
+        return render(request, "authoring/lesson.html", {"draft": draft, "image_error": str(exc)},
+                      block="image_result", status_code=422)
+    store_assets(session, course_slug=slug, assets={checked.name: checked.data},
+                 created_by_id=user.id)
+    return render(request, "authoring/lesson.html", {
+        "draft": draft, "image": checked, "image_url": asset_url(slug, checked.name),
+        "image_markdown": f"![Describe the image](../assets/{checked.name})"},
+        block="image_result")
+
+
+@router.get("/courses/{slug}/assets/{name}")
+def asset(slug: str, name: str, user: CurrentUser, session: SessionDep) -> Response:
+    row = get_asset(session, slug, name)
+    if row is None:
+        raise HTTPException(status_code=404)
+    headers = {"Cache-Control": "private, max-age=31536000, immutable",
+               "X-Content-Type-Options": "nosniff",
+               # an SVG opened on its own runs nothing and loads nothing
+               "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                                          "sandbox"}
+    return Response(bytes(row.data), media_type=row.content_type, headers=headers)
+
+
+# A lesson ------------------------------------------------------------------------------
+
+@router.get("/author/{slug}/lessons/{lesson}")
+def lesson_page(request: Request, slug: str, lesson: str, user: TrainerUser,
+                session: SessionDep) -> Response:
+    draft = _draft(session, slug)
+    module, spec = _lesson_or_404(draft, lesson)
+    if spec.kind == "quiz":
+        return _quiz(request, draft, lesson)
+    return _lesson(request, draft, module, spec)
+
+
+def _lesson(request: Request, draft: Draft, module: drafts.ModuleSpec,
+            spec: drafts.LessonSpec, *, status_code: int = 200, **context: object) -> Response:
+    typed = context.pop("typed", None) or {
+        "title": spec.title, "body": spec.body.rstrip("\n"),
+        "minutes": "" if spec.minutes == drafts.estimate_minutes(spec.body) else
+        str(spec.minutes), "required": spec.required}
+    return render(request, "authoring/lesson.html", {
+        "draft": draft, "module": module, "lesson": spec, "typed": typed, "errors": {},
+        "base": drafts.fingerprint(spec), "estimate": drafts.estimate_minutes(str(typed["body"])),
+        "preview": render_lesson(draft.spec, module.slug, str(typed["body"])), **context},
+        status_code=status_code)
+
+
+@router.post("/author/{slug}/lessons/{lesson}")
+def save_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
+                session: SessionDep, form: FormDep) -> Response:
+    typed: dict[str, object] = {name: _form_text(form, name)
+                                for name in ("title", "body", "minutes")}
+    typed["required"] = form.get("required") == "on"
+    draft = drafts.load(session, slug, lock=True)
+    if draft is None:
+        raise HTTPException(status_code=404)
+    module, spec = _lesson_or_404(draft, lesson)
+    try:
+        drafts.edit_lesson(draft, lesson, base=_form_text(form, "base"),
+                           title=str(typed["title"]), minutes=str(typed["minutes"]),
+                           required=bool(typed["required"]), body=str(typed["body"]),
+                           force=form.get("overwrite") == "yes")
+    except FormErrors as exc:
+        return _lesson(request, draft, module, spec, status_code=422, typed=typed,
+                       errors=exc.errors)
+    except Conflict as conflict:
+        return _lesson(request, draft, module, spec, status_code=409, typed=typed,
+                       conflict=conflict,
+                       conflict_diff=publishing.diff_lessons(conflict.theirs, conflict.yours),
+                       saved_by=_name(session, conflict.saved_by))
+    drafts.save(session, draft, user=user)
+    return redirect(request, f"/author/{slug}/lessons/{lesson}", notice="draft-saved")
+
+
+@router.post("/author/{slug}/lessons/{lesson}/preview")
+def preview(request: Request, slug: str, lesson: str, user: TrainerUser, session: SessionDep,
+            form: FormDep) -> Response:
+    draft = _draft(session, slug)
+    module, _ = _lesson_or_404(draft, lesson)
+    body = _form_text(form, "body")[:drafts.MAX_BODY]
+    return render(request, "authoring/lesson.html", {
+        "preview": render_lesson(draft.spec, module.slug, body),
+        "estimate": drafts.estimate_minutes(body), "fragment": True}, block="preview")
+
+
+@router.get("/author/{slug}/lessons/{lesson}/history")
+def lesson_history(request: Request, slug: str, lesson: str, user: TrainerUser,
+                   session: SessionDep, a: str = "", b: str = "") -> Response:
+    draft = _draft(session, slug)
+    entries = publishing.revisions(session, draft.course) if draft.course else []
+    changed = publishing.lesson_history(entries, lesson)
+    try:
+        current = draft.lesson(lesson)[1]
+    except LookupError:
+        current = None
+    if current is None and not changed:
+        raise HTTPException(status_code=404)
+    by_number = {str(e.number): e for e in entries}
+    if (a and a not in by_number) or (b and b not in by_number):
+        raise HTTPException(status_code=400, detail="Choose two revisions from the list.")
+    older = by_number.get(a) or (changed[1] if len(changed) > 1 else None)
+    newer = by_number.get(b) or (changed[0] if changed else None)
+    diff = None
+    if older is not None and newer is not None:
+        diff = publishing.diff_lessons(older.lesson(lesson), newer.lesson(lesson))
+    return render(request, "authoring/lesson_history.html", {
+        "draft": draft, "slug": lesson, "current": current, "changed": changed,
+        "older": older, "newer": newer, "diff": diff,
+        "draft_diff": publishing.diff_lessons(changed[0].lesson(lesson), current)
+        if changed and current is not None else None})
+
+
+@router.post("/author/{slug}/lessons/{lesson}/restore")
+def restore_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
+                   session: SessionDep, form: FormDep) -> Response:
+    draft = drafts.load(session, slug, lock=True)
+    if draft is None or draft.course is None:
+        raise HTTPException(status_code=404)
+    entry = _revision(session, draft, _form_text(form, "revision"))
+    try:
+        publishing.restore_lesson(draft, entry, lesson)
+    except DraftError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from exc
+    drafts.save(session, draft, user=user)
+    return redirect(request, f"/author/{slug}/lessons/{lesson}", notice="revision-restored")
+
+
+# A quiz ------------------------------------------------------------------------------
+
+def _quiz(request: Request, draft: Draft, lesson: str, *, status_code: int = 200,
+          **context: object) -> Response:
+    module, spec = _lesson_or_404(draft, lesson)
+    parsed = questions.read(spec)
+    return render(request, "authoring/quiz.html", {
+        "draft": draft, "module": module, "lesson": spec, "parsed": parsed,
+        "items": questions.preview_items(parsed.questions), "types": questions.TYPE_LABELS,
+        "errors": {}, "typed": {}, **context}, status_code=status_code)
+
+
+@router.post("/author/{slug}/quizzes/{lesson}/settings")
+def quiz_settings(request: Request, slug: str, lesson: str, user: TrainerUser,
+                  session: SessionDep, form: FormDep) -> Response:
+    typed = {name: _form_text(form, name) for name in questions.SETTINGS_FIELDS}
+    typed["shuffle"] = "on" if form.get("shuffle") == "on" else ""
+    typed["required"] = "on" if form.get("required") == "on" else ""
+    return _quiz_change(request, session, user, slug, lesson,
+                        lambda d: questions.update_settings(d, lesson, typed), typed=typed)
+
+
+@router.post("/author/{slug}/quizzes/{lesson}/gift")
+async def quiz_gift(request: Request, slug: str, lesson: str, user: TrainerUser,
+                    session: SessionDep, form: FormDep) -> Response:
+    text = _form_text(form, "gift")
+    upload = form.get("gift_file")
+    if not isinstance(upload, str) and upload is not None and upload.filename:
+        raw = await upload.read(questions.MAX_GIFT_BYTES + 1)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            draft = _draft(session, slug)
+            return _quiz(request, draft, lesson, status_code=422,
+                         errors={"gift": "The file is not UTF-8 text."}, typed={"gift": ""})
+    return _quiz_change(request, session, user, slug, lesson,
+                        lambda d: questions.replace_all(d, lesson, text),
+                        typed={"gift": text})
+
+
+@router.post("/author/{slug}/quizzes/{lesson}/questions/{number}/move")
+def move_question(request: Request, slug: str, lesson: str, number: int, user: TrainerUser,
+                  session: SessionDep, form: FormDep) -> Response:
+    return _quiz_change(request, session, user, slug, lesson, lambda d: questions.move(
+        d, lesson, number, _form_text(form, "direction")))
+
+
+@router.post("/author/{slug}/quizzes/{lesson}/questions/{number}/remove")
+def remove_question(request: Request, slug: str, lesson: str, number: int, user: TrainerUser,
+                    session: SessionDep) -> Response:
+    return _quiz_change(request, session, user, slug, lesson,
+                        lambda d: questions.remove(d, lesson, number))
+
+
+def _quiz_change(request: Request, session: SessionDep, user: User, slug: str, lesson: str,
+                 edit: Edit, *, typed: dict[str, str] | None = None) -> Response:
+    try:
+        drafts.change(session, slug, user, edit)
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    except FormErrors as exc:
+        return _quiz(request, _draft(session, slug), lesson, status_code=422,
+                     errors=exc.errors, typed=typed or {})
+    except DraftError as exc:
+        return _quiz(request, _draft(session, slug), lesson, status_code=422,
+                     errors={exc.field: str(exc)}, typed=typed or {})
+    return redirect(request, f"/author/{slug}/lessons/{lesson}", notice="draft-saved")
+
+
+@router.get("/author/{slug}/quizzes/{lesson}/questions/{number}")
+def question_page(request: Request, slug: str, lesson: str, number: int, user: TrainerUser,
+                  session: SessionDep, type: str = "") -> Response:
+    draft = _draft(session, slug)
+    _, spec = _lesson_or_404(draft, lesson)
+    existing = questions.get(spec, number)  # number 0: a new question
+    if existing is None and number != 0:
+        raise HTTPException(status_code=404)
+    qtype = _qtype(type) if type else (existing.type if existing else QType.single)
+    return _question(request, draft, spec, number, form_for(existing, qtype))
+
+
+def _qtype(value: str) -> QType:
+    try:
+        return QType(value)
+    except ValueError:
+        raise HTTPException(status_code=400, detail="Unknown question type.") from None
+
+
+def _question(request: Request, draft: Draft, spec: drafts.LessonSpec, number: int,
+              form: object, *, status_code: int = 200) -> Response:
+    return render(request, "authoring/question.html", {
+        "draft": draft, "lesson": spec, "number": number, "form": form,
+        "grade_choices": GRADE_CHOICES, "types": questions.TYPE_LABELS},
+        status_code=status_code)
+
+
+@router.post("/author/{slug}/quizzes/{lesson}/questions/{number}")
+def save_question(request: Request, slug: str, lesson: str, number: int, user: TrainerUser,
+                  session: SessionDep, form: FormDep) -> Response:
+    qtype = _qtype(_form_text(form, "qtype"))
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    question, shown = parse_form(qtype, values)
+    draft = drafts.load(session, slug, lock=True)
+    if draft is None:
+        raise HTTPException(status_code=404)
+    _, spec = _lesson_or_404(draft, lesson)
+    if number and questions.get(spec, number) is None:
+        raise HTTPException(status_code=404)
+    if question is None:
+        return _question(request, draft, spec, number, shown, status_code=422)
+    try:
+        questions.put(draft, lesson, number, question)
+    except DraftError as exc:
+        shown.errors["form"] = str(exc)
+        return _question(request, draft, spec, number, shown, status_code=422)
+    drafts.save(session, draft, user=user)
+    return redirect(request, f"/author/{slug}/lessons/{lesson}", notice="draft-saved")
+
+
+@router.get("/author/{slug}/quizzes/{lesson}/analysis")
+def analysis(request: Request, slug: str, lesson: str, user: TrainerUser,
+             session: SessionDep) -> Response:
+    course = get_course(session, slug)
+    if course is None:
+        raise HTTPException(status_code=404)
+    published = questions.published_quiz(session, course, lesson)
+    if published is None:
+        raise HTTPException(status_code=404)
+    return render(request, "authoring/analysis.html", {
+        "course": course, "lesson": published,
+        "stats": item_analysis(session, lesson_id=published.id)})

@@ -1,0 +1,79 @@
+"""Item analysis of a quiz for trainers: per question, how many executives answered it,
+the share of answers that were right, and the wrong answer chosen most often, so weak
+questions stand out. Counted in SQL over submitted attempts; only the handful of
+(question, answer) groups come back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, case, cast, func
+from sqlmodel import Session, col, select
+
+from app.models import QuizAnswer, QuizAttempt
+from app.quizzes.render import describe_response
+from app.quizzes.service import live_questions
+from app.quizzes.spec import QType, Question
+
+RIGHT = 0.999  # a fraction at least this is a right answer
+WEAK_SHARE, WEAK_MIN_ANSWERS = 0.5, 5
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    position: int
+    question: Question
+    executives: int  # who answered it at least once
+    answers: int  # answers given (an executive may answer in several attempts)
+    right: int
+    common_wrong: str | None
+    common_wrong_count: int
+
+    @property
+    def share_right(self) -> float | None:
+        return None if not self.answers else self.right / self.answers
+
+    @property
+    def weak(self) -> bool:
+        share = self.share_right
+        return share is not None and self.answers >= WEAK_MIN_ANSWERS and share < WEAK_SHARE
+
+
+def item_analysis(session: Session, *, lesson_id: int) -> list[ItemStats]:
+    questions = [(row, question) for row, question in live_questions(session, lesson_id=lesson_id)
+                 if question.graded]
+    ids = [row.id for row, _ in questions]
+    if not ids:
+        return []
+    answered = col(QuizAnswer.response) != "null"
+    base = (select(QuizAnswer.question_id)
+            .join(QuizAttempt, col(QuizAttempt.id) == QuizAnswer.attempt_id)
+            .where(col(QuizAnswer.question_id).in_(ids), col(QuizAttempt.submitted_at).is_not(None),
+                   col(QuizAnswer.fraction).is_not(None), answered))
+    people = dict(session.exec(
+        base.add_columns(func.count(func.distinct(QuizAttempt.user_id)))
+        .group_by(QuizAnswer.question_id)).all())
+    right = cast(case((col(QuizAnswer.fraction) >= RIGHT, 1), else_=0), Integer)
+    groups = session.exec(
+        base.add_columns(QuizAnswer.response, right, func.count())
+        .group_by(QuizAnswer.question_id, QuizAnswer.response, right)).all()
+    totals: dict[int, list[int]] = {qid: [0, 0] for qid in ids}
+    wrong: dict[int, tuple[str, int]] = {}
+    for question_id, response, is_right, count in groups:
+        totals[question_id][0] += count
+        if is_right:
+            totals[question_id][1] += count
+        elif count > wrong.get(question_id, ("", 0))[1]:
+            wrong[question_id] = (response, count)
+    stats = []
+    for position, (row, question) in enumerate(questions, start=1):
+        common = wrong.get(row.id)
+        text = None
+        if common is not None and question.type != QType.essay:
+            text = describe_response(question, json.loads(common[0]))
+        stats.append(ItemStats(position=position, question=question,
+                               executives=people.get(row.id, 0), answers=totals[row.id][0],
+                               right=totals[row.id][1], common_wrong=text,
+                               common_wrong_count=common[1] if common else 0))
+    return stats
