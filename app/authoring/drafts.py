@@ -128,7 +128,8 @@ def list_drafts(session: Session) -> dict[str, CourseDraft]:
 # Checking what trainers type --------------------------------------------------------------
 
 def clean_text(value: str, field: str, *, limit: int, required: bool = True) -> str:
-    text = value.replace("\r\n", "\n").strip()
+    # NUL cannot be stored in PostgreSQL text; it never belongs in course text
+    text = value.replace("\x00", "").replace("\r\n", "\n").strip()
     if required and not text:
         raise DraftError(field, "This is required.")
     if len(text) > limit:

@@ -122,7 +122,7 @@ def move(draft: Draft, slug: str, number: int, direction: str) -> None:
 
 def replace_all(draft: Draft, slug: str, text: str) -> None:
     """All questions from pasted or uploaded GIFT, or none at all if any line is wrong."""
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\x00", "").replace("\r\n", "\n")
     if len(text.encode()) > MAX_GIFT_BYTES:
         raise DraftError("gift", "The GIFT text can be at most 1 MB.")
     try:

@@ -319,6 +319,10 @@ class _Reader:
         except OSError as exc:
             self.report(file, 1, f"cannot read file: {exc.strerror or exc}")
             return None
+        if "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            self.report(file, line, "the file contains a NUL character (is it really text?)")
+            return None
         return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
     def compose(self, text: str, file: str, offset: int = 0) -> tuple[bool, yaml.Node | None]:

@@ -99,7 +99,8 @@ class ReportQuery:
 def parse(params: Mapping[str, str]) -> ReportQuery:
     """Read a view from query parameters; unusable values are dropped with a message."""
     errors: dict[str, str] = {}
-    typed = {key: params.get(key, "")[:MAX_TEXT * 2] for key in (
+    # NUL cannot be stored or compared in PostgreSQL text; it is never meaningful here
+    typed = {key: params.get(key, "")[:MAX_TEXT * 2].replace("\x00", "") for key in (
         "course", "cohort", "department", "enrolled_from", "enrolled_to", "status", "sort",
         "page")}
 
