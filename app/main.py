@@ -29,6 +29,9 @@ from app.workbooks import routes as workbook_routes
 STATIC_DIR = PROJECT_ROOT / "static"
 
 # Every feature's router, in one list: the app includes these and the access test walks them.
+# No request body may be larger (the course package upload allows more on its own route).
+MAX_BODY_BYTES = 5 * 1024 * 1024
+
 ROUTERS = (
     auth_routes.router,
     home_routes.router,
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
         dependencies=[Depends(verify_csrf)],
+        max_body_size=MAX_BODY_BYTES,
     )
     app.state.settings = settings
     app.state.db = database

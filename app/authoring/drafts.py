@@ -84,7 +84,8 @@ def load(session: Session, slug: str, *, lock: bool = False) -> Draft | None:
     course = get_course(session, slug)
     if row is None and course is None:
         return None
-    published = course_to_spec(session, course) if course is not None else None
+    published = (course_to_spec(session, course, with_assets=False) if course is not None
+                 else None)
     if row is not None:
         spec = spec_from_dict(json.loads(row.spec))
         spec.assets = {}

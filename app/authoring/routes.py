@@ -83,7 +83,7 @@ def create_course(request: Request, user: TrainerUser, session: SessionDep,
     return redirect(request, f"/author/{draft.slug}", notice="course-created")
 
 
-@router.post("/author/packages")
+@router.post("/author/packages", max_body_size=MAX_PACKAGE_BYTES + 1024 * 1024)
 async def upload_package(request: Request, user: TrainerUser, session: SessionDep,
                          package: Annotated[UploadFile, File()]) -> Response:
     data = await package.read(MAX_PACKAGE_BYTES + 1)
@@ -415,6 +415,7 @@ def _quiz(request: Request, draft: Draft, lesson: str, *, status_code: int = 200
     return render(request, "authoring/quiz.html", {
         "draft": draft, "module": module, "lesson": spec, "parsed": parsed,
         "items": questions.preview_items(parsed.questions), "types": questions.TYPE_LABELS,
+        "base": drafts.fingerprint(spec),
         "errors": {}, "typed": {}, **context}, status_code=status_code)
 
 
@@ -449,15 +450,26 @@ async def quiz_gift(request: Request, slug: str, lesson: str, user: TrainerUser,
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}/move")
 def move_question(request: Request, slug: str, lesson: str, number: int, user: TrainerUser,
                   session: SessionDep, form: FormDep) -> Response:
+    base = _form_text(form, "base")
     return _quiz_change(request, session, user, slug, lesson, lambda d: questions.move(
-        d, lesson, number, _form_text(form, "direction")))
+        _unchanged(d, lesson, base), lesson, number, _form_text(form, "direction")))
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}/remove")
 def remove_question(request: Request, slug: str, lesson: str, number: int, user: TrainerUser,
-                    session: SessionDep) -> Response:
+                    session: SessionDep, form: FormDep) -> Response:
+    base = _form_text(form, "base")
     return _quiz_change(request, session, user, slug, lesson,
-                        lambda d: questions.remove(d, lesson, number))
+                        lambda d: questions.remove(_unchanged(d, lesson, base), lesson, number))
+
+
+def _unchanged(draft: Draft, lesson: str, base: str) -> Draft:
+    """Questions are addressed by position: refuse when the quiz changed since the page
+    was shown (someone else moved or removed a question meanwhile)."""
+    if base != drafts.fingerprint(draft.lesson(lesson)[1]):
+        raise DraftError("form", "Someone else changed this quiz meanwhile, so nothing was "
+                                 "changed. Here it is as it is now; try again.")
+    return draft
 
 
 def _quiz_change(request: Request, session: SessionDep, user: User, slug: str, lesson: str,
@@ -498,8 +510,8 @@ def _question(request: Request, draft: Draft, spec: drafts.LessonSpec, number: i
               form: object, *, status_code: int = 200) -> Response:
     return render(request, "authoring/question.html", {
         "draft": draft, "lesson": spec, "number": number, "form": form,
-        "grade_choices": GRADE_CHOICES, "types": questions.TYPE_LABELS},
-        status_code=status_code)
+        "base": drafts.fingerprint(spec), "grade_choices": GRADE_CHOICES,
+        "types": questions.TYPE_LABELS}, status_code=status_code)
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}")
@@ -516,6 +528,13 @@ def save_question(request: Request, slug: str, lesson: str, number: int, user: T
         raise HTTPException(status_code=404)
     if question is None:
         return _question(request, draft, spec, number, shown, status_code=422)
+    if _form_text(form, "base") != drafts.fingerprint(spec):
+        # questions are addressed by position: after someone else's change it may be
+        # another question, so nothing is saved until the trainer has looked again
+        shown.errors["form"] = (
+            "Someone else changed this quiz while you were editing, so nothing was saved. "
+            "Compare with the quiz's current questions, then save again to keep yours.")
+        return _question(request, draft, spec, number, shown, status_code=409)
     try:
         questions.put(draft, lesson, number, question)
     except DraftError as exc:

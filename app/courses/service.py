@@ -260,7 +260,7 @@ def course_outline(session: Session, course: Course) -> Outline:
     return outline
 
 
-def course_to_spec(session: Session, course: Course) -> CourseSpec:
+def course_to_spec(session: Session, course: Course, *, with_assets: bool = True) -> CourseSpec:
     return CourseSpec(
         slug=course.slug,
         title=course.title,
@@ -289,7 +289,7 @@ def course_to_spec(session: Session, course: Course) -> CourseSpec:
             )
             for m, lessons in active_outline(session, course.id, with_bodies=True)
         ],
-        assets=course_assets(session, course.slug),
+        assets=course_assets(session, course.slug) if with_assets else {},
     )
 
 
