@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
 from app.authoring import drafts, packages, publishing, questions
@@ -85,12 +85,21 @@ def create_course(request: Request, user: TrainerUser, session: SessionDep,
 
 @router.post("/author/packages", max_body_size=MAX_PACKAGE_BYTES + 1024 * 1024)
 async def upload_package(request: Request, user: TrainerUser, session: SessionDep,
-                         package: Annotated[UploadFile, File()]) -> Response:
+                         package: Annotated[UploadFile, File()],
+                         replace: Annotated[str, Form()] = "") -> Response:
     data = await package.read(MAX_PACKAGE_BYTES + 1)
     upload = packages.read_upload(data)
     if upload.spec is None:
         return _index(request, session, status_code=422, problems=upload.problems,
                       upload_name=package.filename or "")
+    current = drafts.load(session, upload.spec.slug, lock=True)
+    if current is not None and current.changed and replace != "on":
+        who = _name(session, current.row.updated_by_id if current.row else None)
+        return _index(request, session, status_code=409, upload_name=package.filename or "",
+                      conflict=f"“{current.spec.title}” has unpublished changes in its draft"
+                               f"{f' (last by {who})' if who else ''}. Nothing was changed. "
+                               "Tick “Replace unpublished changes” to overwrite them, or "
+                               "publish or discard them first.")
     draft = packages.take_upload(session, upload.spec, user=user)
     return redirect(request, f"/author/{draft.slug}", notice="package-uploaded")
 

@@ -101,6 +101,7 @@ def import_course(
     session.add(course)
     session.flush()
     store_assets(session, course_slug=spec.slug, assets=spec.assets)
+    before = [] if created else summary.structure(session, course.id)
     report = ImportReport(course=course, created=created)
 
     modules = {m.slug: m for m in session.exec(select(Module).where(Module.course_id == course.id))}
@@ -159,7 +160,9 @@ def import_course(
             session.add(lesson)
             report.lessons_retired.append(slug)
     session.flush()
-    summary.refresh(session, course_id=course.id)  # lessons added or retired change percent
+    if created or summary.structure(session, course.id) != before:
+        # required lessons or quizzes added, retired or changed: percent and scores move
+        summary.refresh(session, course_id=course.id, structure_only=True)
     return report
 
 

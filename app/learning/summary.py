@@ -30,13 +30,21 @@ _progress = LessonProgress.__table__  # type: ignore[attr-defined]
 _attempt = QuizAttempt.__table__  # type: ignore[attr-defined]
 
 
-def refresh(session: Session, *, course_id: int, user_ids: Iterable[int] | None = None) -> None:
-    """Recompute the summary of the course's enrolments (or only those of ``user_ids``)."""
-    lessons = session.exec(
+def structure(session: Session, course_id: int) -> list[tuple[int, str, bool, bool]]:
+    """What the summary depends on in a course: each lesson's id, kind, required and live."""
+    return sorted(session.exec(
         select(Lesson.id, Lesson.kind, Lesson.required,
                (col(Lesson.retired_at).is_(None) & col(Module.retired_at).is_(None)))
         .join(Module, col(Module.id) == Lesson.module_id)
-        .where(Lesson.course_id == course_id)).all()
+        .where(Lesson.course_id == course_id)).all())
+
+
+def refresh(session: Session, *, course_id: int, user_ids: Iterable[int] | None = None,
+            structure_only: bool = False) -> None:
+    """Recompute the summary of the course's enrolments (or only those of ``user_ids``).
+    ``structure_only``: after the course's lessons changed, only what depends on which
+    lessons are required and live (percent and quiz scores)."""
+    lessons = structure(session, course_id)
     every = [lesson_id for lesson_id, *_ in lessons]
     required = [lesson_id for lesson_id, _, req, live in lessons if req and live]
     quizzes = [lesson_id for lesson_id, kind, _, live in lessons if kind == "quiz" and live]
@@ -71,16 +79,20 @@ def refresh(session: Session, *, course_id: int, user_ids: Iterable[int] | None 
     percent: ColumnElement[Any] = (
         literal(100) if not required
         else (done.scalar_subquery() * 100) // len(required))
-    statement = update(_enrolment).values(
-        started_at=select(func.min(starts.c.at)).scalar_subquery(),
-        last_activity_at=select(func.max(moments.c.at)).scalar_subquery(),
-        progress_percent=percent,
-        seconds_spent=func.coalesce(
-            select(func.sum(_progress.c.seconds_spent)).where(mine, in_course)
-            .scalar_subquery(), 0),
-        quiz_best_total=func.coalesce(select(func.sum(best.c.best)).scalar_subquery(), 0.0),
-        quizzes_scored=select(func.count()).select_from(best).scalar_subquery(),
-    ).where(_enrolment.c.course_id == course_id)
+    values: dict[str, Any] = {
+        "progress_percent": percent,
+        "quiz_best_total": func.coalesce(select(func.sum(best.c.best)).scalar_subquery(), 0.0),
+        "quizzes_scored": select(func.count()).select_from(best).scalar_subquery(),
+    }
+    if not structure_only:
+        values |= {
+            "started_at": select(func.min(starts.c.at)).scalar_subquery(),
+            "last_activity_at": select(func.max(moments.c.at)).scalar_subquery(),
+            "seconds_spent": func.coalesce(
+                select(func.sum(_progress.c.seconds_spent)).where(mine, in_course)
+                .scalar_subquery(), 0),
+        }
+    statement = update(_enrolment).values(**values).where(_enrolment.c.course_id == course_id)
     if user_ids is not None:
         statement = statement.where(_enrolment.c.user_id.in_(list(user_ids)))
     session.exec(statement)  # type: ignore[call-overload]
