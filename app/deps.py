@@ -137,9 +137,14 @@ LearnerOrStaffUser = Annotated[User, Depends(require_learner_or_staff)]
 ExecutiveUser = Annotated[User, Depends(require_executive)]
 
 
-async def form_data(request: Request) -> FormData:
-    """The posted form, for routes whose field names are not fixed (quiz answers)."""
-    return await request.form()
+async def form_data(request: Request) -> AsyncIterator[FormData]:
+    """The posted form, for routes whose field names are not fixed (quiz answers); files
+    it carries are closed when the request is done."""
+    form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 FormDep = Annotated[FormData, Depends(form_data)]

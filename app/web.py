@@ -104,7 +104,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
 def redirect(request: Request, url: str, *, notice: str | None = None) -> Response:
     """303 after a form post; for HTMX requests, an HX-Redirect the browser follows."""
     if notice:
-        url = f"{url}{'&' if '?' in url else '?'}notice={notice}"
+        path, hash_, fragment = url.partition("#")
+        url = f"{path}{'&' if '?' in path else '?'}notice={notice}{hash_}{fragment}"
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)

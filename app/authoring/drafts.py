@@ -258,8 +258,15 @@ def add_module(draft: Draft, *, title: str, slug: str) -> ModuleSpec:
 
 def rename_module(draft: Draft, slug: str, *, title: str, summary: str) -> None:
     module = draft.module(slug)
-    module.title = clean_text(title, "title", limit=MAX_TITLE)
-    module.summary = clean_text(summary, "summary", limit=MAX_SUMMARY)
+    errors: dict[str, str] = {}
+    for name, value, limit in (("rename_title", title, MAX_TITLE),
+                               ("rename_summary", summary, MAX_SUMMARY)):
+        try:
+            setattr(module, name.removeprefix("rename_"), clean_text(value, name, limit=limit))
+        except DraftError as exc:
+            errors[exc.field] = str(exc)
+    if errors:
+        raise FormErrors(errors)
 
 
 def move_module(draft: Draft, slug: str, direction: str) -> None:

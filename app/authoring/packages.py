@@ -14,11 +14,12 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import yaml
 from sqlmodel import Session
 
 from app.authoring import drafts
 from app.authoring.uploads import UploadError, read_zip, write_tree
-from app.courses.package import load_package, write_package
+from app.courses.package import COURSE_FILE, is_valid_slug, load_package, write_package
 from app.courses.service import course_to_spec, store_assets
 from app.courses.spec import CourseSpec, PackageError, Problem
 from app.models import Course, User, utcnow
@@ -52,6 +53,8 @@ def read_upload(data: bytes) -> Upload:
         files = read_zip(data)
     except UploadError as exc:
         return Upload(None, [Problem("(the zip file)", 1, str(exc))])
+    if not files.root:  # the folder's contents were zipped: the folder is the course's slug
+        files = replace(files, root=_slug_in_manifest(files.files.get(COURSE_FILE, b"")))
     with tempfile.TemporaryDirectory(prefix="podium-upload-") as folder:
         try:
             root = write_tree(files, Path(folder))
@@ -61,6 +64,16 @@ def read_upload(data: bytes) -> Upload:
             return Upload(load_package(root), [])
         except PackageError as exc:
             return Upload(None, exc.problems)
+
+
+def _slug_in_manifest(data: bytes) -> str:
+    """The slug course.yaml names (the reader then checks everything, this included)."""
+    try:
+        manifest = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return ""
+    slug = manifest.get("slug") if isinstance(manifest, dict) else None
+    return slug if isinstance(slug, str) and is_valid_slug(slug) else ""
 
 
 def take_upload(session: Session, spec: CourseSpec, *, user: User) -> drafts.Draft:

@@ -62,7 +62,8 @@ def preview_items(questions: list[Question]) -> list[AttemptItem]:
     return items
 
 
-def _quiz(draft: Draft, slug: str) -> LessonSpec:
+def quiz_lesson(draft: Draft, slug: str) -> LessonSpec:
+    """The quiz ``slug`` of the draft (LookupError: no such quiz)."""
     _, lesson = draft.lesson(slug)
     if lesson.kind != "quiz":
         raise LookupError(slug)
@@ -78,7 +79,7 @@ def _store(draft: Draft, slug: str, questions: list[Question]) -> None:
         text = write_gift(questions)
     except ValueError as exc:
         raise DraftError("form", str(exc)) from exc
-    lesson = _quiz(draft, slug)
+    lesson = quiz_lesson(draft, slug)
     lesson.body = text
 
 
@@ -90,7 +91,7 @@ def get(lesson: LessonSpec, number: int) -> Question | None:
 def put(draft: Draft, slug: str, number: int, question: Question) -> None:
     """Replace question ``number`` (1-based; 0 adds it at the end). What the form does not
     show (id, tags, category) stays as it was."""
-    questions = read(_quiz(draft, slug)).questions
+    questions = read(quiz_lesson(draft, slug)).questions
     if number == 0:
         category = questions[-1].category if questions else ""
         questions.append(replace(question, category=category))
@@ -102,7 +103,7 @@ def put(draft: Draft, slug: str, number: int, question: Question) -> None:
 
 
 def remove(draft: Draft, slug: str, number: int) -> None:
-    questions = read(_quiz(draft, slug)).questions
+    questions = read(quiz_lesson(draft, slug)).questions
     if not 1 <= number <= len(questions):
         raise LookupError(number)
     del questions[number - 1]
@@ -110,7 +111,7 @@ def remove(draft: Draft, slug: str, number: int) -> None:
 
 
 def move(draft: Draft, slug: str, number: int, direction: str) -> None:
-    questions = read(_quiz(draft, slug)).questions
+    questions = read(quiz_lesson(draft, slug)).questions
     if not 1 <= number <= len(questions):
         raise LookupError(number)
     target = number - 2 if direction == "up" else number
@@ -148,7 +149,7 @@ def _whole(typed: dict[str, str], name: str, bounds: tuple[int, int], errors: di
 
 
 def update_settings(draft: Draft, slug: str, typed: dict[str, str]) -> None:
-    lesson = _quiz(draft, slug)
+    lesson = quiz_lesson(draft, slug)
     errors: dict[str, str] = {}
     try:
         title = clean_text(typed.get("title", ""), "title", limit=200)

@@ -146,9 +146,10 @@ def course_settings(request: Request, slug: str, user: TrainerUser, session: Ses
                     form: FormDep) -> Response:
     typed = {name: _form_text(form, name) for name in
              ("title", "summary", "audience", "estimated_hours")}
+    typed["sequential"] = "on" if form.get("sequential") == "on" else "off"
     return _change(request, session, user, slug, lambda d: drafts.update_settings(
         d, title=typed["title"], summary=typed["summary"], audience=typed["audience"],
-        hours=typed["estimated_hours"], sequential=form.get("sequential") == "on"),
+        hours=typed["estimated_hours"], sequential=typed["sequential"] == "on"),
         notice="draft-saved", typed=typed)
 
 
@@ -165,9 +166,11 @@ def add_module(request: Request, slug: str, user: TrainerUser, session: SessionD
 @router.post("/author/{slug}/modules/{module}")
 def rename_module(request: Request, slug: str, module: str, user: TrainerUser,
                   session: SessionDep, form: FormDep) -> Response:
+    typed = {"rename_module": module, "rename_title": _form_text(form, "title"),
+             "rename_summary": _form_text(form, "summary")}
     return _change(request, session, user, slug, lambda d: drafts.rename_module(
-        d, module, title=_form_text(form, "title"), summary=_form_text(form, "summary")),
-        notice="draft-saved", anchor=f"#module-{module}")
+        d, module, title=typed["rename_title"], summary=typed["rename_summary"]),
+        notice="draft-saved", anchor=f"#module-{module}", typed=typed)
 
 
 @router.post("/author/{slug}/modules/{module}/move")
@@ -434,8 +437,9 @@ def quiz_settings(request: Request, slug: str, lesson: str, user: TrainerUser,
     typed = {name: _form_text(form, name) for name in questions.SETTINGS_FIELDS}
     typed["shuffle"] = "on" if form.get("shuffle") == "on" else ""
     typed["required"] = "on" if form.get("required") == "on" else ""
-    return _quiz_change(request, session, user, slug, lesson,
-                        lambda d: questions.update_settings(d, lesson, typed), typed=typed)
+    base = _form_text(form, "base")
+    return _quiz_change(request, session, user, slug, lesson, lambda d: questions.update_settings(
+        _unchanged(d, lesson, base), lesson, typed), typed=typed)
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/gift")
@@ -451,8 +455,9 @@ async def quiz_gift(request: Request, slug: str, lesson: str, user: TrainerUser,
             draft = _draft(session, slug)
             return _quiz(request, draft, lesson, status_code=422,
                          errors={"gift": "The file is not UTF-8 text."}, typed={"gift": ""})
+    base = _form_text(form, "base")
     return _quiz_change(request, session, user, slug, lesson,
-                        lambda d: questions.replace_all(d, lesson, text),
+                        lambda d: questions.replace_all(_unchanged(d, lesson, base), lesson, text),
                         typed={"gift": text})
 
 
@@ -475,7 +480,7 @@ def remove_question(request: Request, slug: str, lesson: str, number: int, user:
 def _unchanged(draft: Draft, lesson: str, base: str) -> Draft:
     """Questions are addressed by position: refuse when the quiz changed since the page
     was shown (someone else moved or removed a question meanwhile)."""
-    if base != drafts.fingerprint(draft.lesson(lesson)[1]):
+    if base != drafts.fingerprint(questions.quiz_lesson(draft, lesson)):
         raise DraftError("form", "Someone else changed this quiz meanwhile, so nothing was "
                                  "changed. Here it is as it is now; try again.")
     return draft

@@ -51,11 +51,12 @@ def item_analysis(session: Session, *, lesson_id: int) -> list[ItemStats]:
             .join(QuizAttempt, col(QuizAttempt.id) == QuizAnswer.attempt_id)
             .where(col(QuizAnswer.question_id).in_(ids), col(QuizAttempt.submitted_at).is_not(None),
                    col(QuizAnswer.fraction).is_not(None), answered))
-    people = dict(session.exec(
+    # several columns: execute() gives rows (exec() would give the first column only)
+    people = dict(session.execute(
         base.add_columns(func.count(func.distinct(QuizAttempt.user_id)))
         .group_by(QuizAnswer.question_id)).all())
     right = cast(case((col(QuizAnswer.fraction) >= RIGHT, 1), else_=0), Integer)
-    groups = session.exec(
+    groups = session.execute(
         base.add_columns(QuizAnswer.response, right, func.count())
         .group_by(QuizAnswer.question_id, QuizAnswer.response, right)).all()
     totals: dict[int, list[int]] = {qid: [0, 0] for qid in ids}
