@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.courses.package import ASSETS_DIR, MINUTES_RANGE, is_valid_slug
@@ -30,6 +31,7 @@ from app.courses.spec import (
     spec_from_dict,
     spec_to_dict,
 )
+from app.db import insert_for
 from app.models import Course, CourseDraft, User, utcnow
 from app.quizzes.spec import QuizSettings
 
@@ -77,15 +79,22 @@ class Draft:
 def load(session: Session, slug: str, *, lock: bool = False) -> Draft | None:
     """The draft of course ``slug`` (the published course when nobody changed it), or None
     when there is no such course."""
+    course = get_course(session, slug)
+    published = (course_to_spec(session, course, with_assets=False) if course is not None
+                 else None)
+    if lock and published is not None:
+        # The row to lock must exist: two trainers making the first change at once then
+        # queue on it instead of both inserting one. A row equal to the published course
+        # is no change (see ``changed``).
+        session.exec(insert_for(session)(CourseDraft).values(  # type: ignore[call-overload]
+            slug=slug, spec=_json(published), created_at=utcnow(), updated_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["slug"]))
     query = select(CourseDraft).where(CourseDraft.slug == slug)
     if lock:
         query = query.with_for_update()
     row = session.exec(query).first()
-    course = get_course(session, slug)
     if row is None and course is None:
         return None
-    published = (course_to_spec(session, course, with_assets=False) if course is not None
-                 else None)
     if row is not None:
         spec = spec_from_dict(json.loads(row.spec))
         spec.assets = {}
@@ -95,9 +104,13 @@ def load(session: Session, slug: str, *, lock: bool = False) -> Draft | None:
     return Draft(slug=slug, spec=spec, course=course, row=row, published=published)
 
 
+def _json(spec: CourseSpec) -> str:
+    return json.dumps(spec_to_dict(spec), ensure_ascii=False, sort_keys=True)
+
+
 def save(session: Session, draft: Draft, *, user: User, now: datetime | None = None) -> None:
     now = now or utcnow()
-    data = json.dumps(spec_to_dict(draft.spec), ensure_ascii=False, sort_keys=True)
+    data = _json(draft.spec)
     if draft.row is None:
         draft.row = CourseDraft(slug=draft.slug, spec=data, created_at=now)
     draft.row.spec, draft.row.updated_at, draft.row.updated_by_id = data, now, user.id
@@ -113,12 +126,14 @@ def discard(session: Session, draft: Draft) -> None:
 
 def change(session: Session, slug: str, user: User, edit: Callable[[Draft], None]) -> Draft:
     """Apply ``edit`` to the locked draft and save it; raises LookupError when there is
-    no such course and DraftError when the edit is refused (nothing saved)."""
-    draft = load(session, slug, lock=True)
-    if draft is None:
-        raise LookupError(slug)
-    edit(draft)
-    save(session, draft, user=user)
+    no such course, and whatever ``edit`` raises (DraftError, FormErrors, Conflict) when
+    the edit is refused: then nothing at all was written."""
+    with session.begin_nested():
+        draft = load(session, slug, lock=True)
+        if draft is None:
+            raise LookupError(slug)
+        edit(draft)
+        save(session, draft, user=user)
     return draft
 
 
@@ -216,7 +231,12 @@ def new_course(session: Session, *, slug: str, title: str, summary: str, audienc
                       summary=str(values["summary"]), audience=str(values["audience"]),
                       estimated_hours=float(values["estimated_hours"]))  # type: ignore[arg-type]
     draft = Draft(slug=spec.slug, spec=spec, course=None, row=None)
-    save(session, draft, user=user)
+    try:
+        with session.begin_nested():  # another trainer took the name a moment ago
+            save(session, draft, user=user)
+    except IntegrityError:
+        raise FormErrors({"slug": "A course with this name exists already; choose "
+                                  "another."}) from None
     return draft
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.authoring import drafts
@@ -80,9 +81,18 @@ def take_upload(session: Session, spec: CourseSpec, *, user: User) -> drafts.Dra
     """A checked package becomes the draft of its course (new or existing); its images are
     stored so the draft's preview shows them."""
     store_assets(session, course_slug=spec.slug, assets=spec.assets, created_by_id=user.id)
-    draft = drafts.load(session, spec.slug, lock=True)
-    if draft is None:
-        draft = drafts.Draft(slug=spec.slug, spec=spec, course=None, row=None)
-    draft.spec = replace(spec, assets={})
-    drafts.save(session, draft, user=user, now=utcnow())
-    return draft
+
+    def take(draft: drafts.Draft) -> None:
+        draft.spec = replace(spec, assets={})
+
+    try:
+        return drafts.change(session, spec.slug, user, take)
+    except LookupError:  # a course Podium has not seen yet
+        draft = drafts.Draft(slug=spec.slug, spec=replace(spec, assets={}), course=None,
+                             row=None)
+        try:
+            with session.begin_nested():
+                drafts.save(session, draft, user=user, now=utcnow())
+        except IntegrityError:  # uploaded by someone else a moment ago: replace theirs
+            return drafts.change(session, spec.slug, user, take)
+        return draft

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, func, select
 
-from app.authoring.drafts import Draft, DraftError, replace_lesson, save
+from app.authoring.drafts import Draft, DraftError, replace_lesson
 from app.courses.package import load_package, write_package
 from app.courses.service import ImportReport, course_assets, course_to_spec, import_course
 from app.courses.spec import (
@@ -233,6 +233,5 @@ def restore_lesson(draft: Draft, entry: RevisionEntry, slug: str) -> None:
     replace_lesson(draft, slug, replace(lesson))
 
 
-def restore_course(session: Session, draft: Draft, entry: RevisionEntry, *, user: User) -> None:
+def restore_course(draft: Draft, entry: RevisionEntry) -> None:
     draft.spec = replace(entry.spec, assets={})
-    save(session, draft, user=user)

@@ -61,11 +61,9 @@ def index(request: Request, user: TrainerUser, session: SessionDep) -> Response:
 
 def _index(request: Request, session: SessionDep, *, status_code: int = 200,
            **context: object) -> Response:
-    courses = {c.slug: c for c in list_courses(session)}
-    rows = drafts.list_drafts(session)
-    entries = sorted({*courses, *rows})
+    slugs = sorted({c.slug for c in list_courses(session)} | set(drafts.list_drafts(session)))
     return render(request, "authoring/index.html", {
-        "entries": [(slug, courses.get(slug), rows.get(slug)) for slug in entries],
+        "entries": [draft for slug in slugs if (draft := drafts.load(session, slug))],
         "typed": {}, "errors": {}, **context}, status_code=status_code)
 
 
@@ -92,7 +90,7 @@ async def upload_package(request: Request, user: TrainerUser, session: SessionDe
     if upload.spec is None:
         return _index(request, session, status_code=422, problems=upload.problems,
                       upload_name=package.filename or "")
-    current = drafts.load(session, upload.spec.slug, lock=True)
+    current = drafts.load(session, upload.spec.slug)
     if current is not None and current.changed and replace != "on":
         who = _name(session, current.row.updated_by_id if current.row else None)
         return _index(request, session, status_code=409, upload_name=package.filename or "",
@@ -263,11 +261,8 @@ def history(request: Request, slug: str, user: TrainerUser, session: SessionDep)
 @router.post("/author/{slug}/restore")
 def restore_course(request: Request, slug: str, user: TrainerUser, session: SessionDep,
                    form: FormDep) -> Response:
-    draft = drafts.load(session, slug, lock=True)
-    if draft is None or draft.course is None:
-        raise HTTPException(status_code=404)
-    entry = _revision(session, draft, _form_text(form, "revision"))
-    publishing.restore_course(session, draft, entry, user=user)
+    entry = _revision(session, _draft(session, slug), _form_text(form, "revision"))
+    drafts.change(session, slug, user, lambda d: publishing.restore_course(d, entry))
     return redirect(request, f"/author/{slug}", notice="revision-restored")
 
 
@@ -344,24 +339,23 @@ def save_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
     typed: dict[str, object] = {name: _form_text(form, name)
                                 for name in ("title", "body", "minutes")}
     typed["required"] = form.get("required") == "on"
-    draft = drafts.load(session, slug, lock=True)
-    if draft is None:
-        raise HTTPException(status_code=404)
-    module, spec = _lesson_or_404(draft, lesson)
     try:
-        drafts.edit_lesson(draft, lesson, base=_form_text(form, "base"),
-                           title=str(typed["title"]), minutes=str(typed["minutes"]),
-                           required=bool(typed["required"]), body=str(typed["body"]),
-                           force=form.get("overwrite") == "yes")
+        drafts.change(session, slug, user, lambda d: drafts.edit_lesson(
+            d, lesson, base=_form_text(form, "base"), title=str(typed["title"]),
+            minutes=str(typed["minutes"]), required=bool(typed["required"]),
+            body=str(typed["body"]), force=form.get("overwrite") == "yes"))
+    except LookupError:
+        raise HTTPException(status_code=404) from None
     except FormErrors as exc:
-        return _lesson(request, draft, module, spec, status_code=422, typed=typed,
-                       errors=exc.errors)
+        draft = _draft(session, slug)
+        return _lesson(request, draft, *_lesson_or_404(draft, lesson), status_code=422,
+                       typed=typed, errors=exc.errors)
     except Conflict as conflict:
-        return _lesson(request, draft, module, spec, status_code=409, typed=typed,
-                       conflict=conflict,
+        draft = _draft(session, slug)
+        return _lesson(request, draft, *_lesson_or_404(draft, lesson), status_code=409,
+                       typed=typed, conflict=conflict,
                        conflict_diff=publishing.diff_lessons(conflict.theirs, conflict.yours),
                        saved_by=_name(session, conflict.saved_by))
-    drafts.save(session, draft, user=user)
     return redirect(request, f"/author/{slug}/lessons/{lesson}", notice="draft-saved")
 
 
@@ -406,15 +400,14 @@ def lesson_history(request: Request, slug: str, lesson: str, user: TrainerUser,
 @router.post("/author/{slug}/lessons/{lesson}/restore")
 def restore_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
                    session: SessionDep, form: FormDep) -> Response:
-    draft = drafts.load(session, slug, lock=True)
-    if draft is None or draft.course is None:
-        raise HTTPException(status_code=404)
-    entry = _revision(session, draft, _form_text(form, "revision"))
+    entry = _revision(session, _draft(session, slug), _form_text(form, "revision"))
     try:
-        publishing.restore_lesson(draft, entry, lesson)
+        drafts.change(session, slug, user,
+                      lambda d: publishing.restore_lesson(d, entry, lesson))
+    except LookupError:
+        raise HTTPException(status_code=404) from None
     except DraftError as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from exc
-    drafts.save(session, draft, user=user)
     return redirect(request, f"/author/{slug}/lessons/{lesson}", notice="revision-restored")
 
 
@@ -477,12 +470,18 @@ def remove_question(request: Request, slug: str, lesson: str, number: int, user:
                         lambda d: questions.remove(_unchanged(d, lesson, base), lesson, number))
 
 
-def _unchanged(draft: Draft, lesson: str, base: str) -> Draft:
+QUIZ_CHANGED = ("Someone else changed this quiz meanwhile, so nothing was changed. Here it "
+                "is as it is now; try again.")
+QUESTION_CHANGED = ("Someone else changed this quiz while you were editing, so nothing was "
+                    "saved. Compare with the quiz's current questions, then save again to "
+                    "keep yours.")
+
+
+def _unchanged(draft: Draft, lesson: str, base: str, message: str = QUIZ_CHANGED) -> Draft:
     """Questions are addressed by position: refuse when the quiz changed since the page
     was shown (someone else moved or removed a question meanwhile)."""
     if base != drafts.fingerprint(questions.quiz_lesson(draft, lesson)):
-        raise DraftError("form", "Someone else changed this quiz meanwhile, so nothing was "
-                                 "changed. Here it is as it is now; try again.")
+        raise DraftError("form", message)
     return draft
 
 
@@ -534,27 +533,25 @@ def save_question(request: Request, slug: str, lesson: str, number: int, user: T
     qtype = _qtype(_form_text(form, "qtype"))
     values = {key: value for key, value in form.items() if isinstance(value, str)}
     question, shown = parse_form(qtype, values)
-    draft = drafts.load(session, slug, lock=True)
-    if draft is None:
-        raise HTTPException(status_code=404)
+    draft = _draft(session, slug)
     _, spec = _lesson_or_404(draft, lesson)
     if number and questions.get(spec, number) is None:
         raise HTTPException(status_code=404)
     if question is None:
         return _question(request, draft, spec, number, shown, status_code=422)
-    if _form_text(form, "base") != drafts.fingerprint(spec):
-        # questions are addressed by position: after someone else's change it may be
-        # another question, so nothing is saved until the trainer has looked again
-        shown.errors["form"] = (
-            "Someone else changed this quiz while you were editing, so nothing was saved. "
-            "Compare with the quiz's current questions, then save again to keep yours.")
-        return _question(request, draft, spec, number, shown, status_code=409)
+    base = _form_text(form, "base")
     try:
-        questions.put(draft, lesson, number, question)
+        drafts.change(session, slug, user, lambda d: questions.put(
+            _unchanged(d, lesson, base, QUESTION_CHANGED), lesson, number, question))
+    except LookupError:
+        raise HTTPException(status_code=404) from None
     except DraftError as exc:
+        # after someone else's change (questions are addressed by position) or a
+        # question GIFT cannot hold: nothing saved, the form shown again as typed
         shown.errors["form"] = str(exc)
-        return _question(request, draft, spec, number, shown, status_code=422)
-    drafts.save(session, draft, user=user)
+        draft = _draft(session, slug)
+        return _question(request, draft, _lesson_or_404(draft, lesson)[1], number, shown,
+                         status_code=409 if str(exc) == QUESTION_CHANGED else 422)
     return redirect(request, f"/author/{slug}/lessons/{lesson}", notice="draft-saved")
 
 
