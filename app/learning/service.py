@@ -345,14 +345,15 @@ def complete_lesson(
         completed_at=now,
         seconds_spent=0,
     )
-    session.exec(
+    changed = session.exec(
         statement.on_conflict_do_update(
             index_elements=["user_id", "lesson_id"],
             set_={"completed_at": statement.excluded.completed_at},
             where=col(LessonProgress.completed_at).is_(None),
         )
-    )
-    summary.refresh(session, course_id=course.id, user_ids=[user_id])
+    ).rowcount
+    if changed:  # completing a completed lesson again changes nothing
+        summary.refresh(session, course_id=course.id, user_ids=[user_id])
     progress = course_progress(session, course=course, user_id=user_id, enrolment=enrolment)
     if progress.rule_met and enrolment.completed_at is None:
         session.exec(
@@ -424,7 +425,8 @@ def record_reading_time(
     row.seconds_spent += credit
     session.add(row)
     session.flush()
-    summary.refresh(session, course_id=lesson.course_id, user_ids=[user_id])
+    summary.add_reading_time(session, course_id=lesson.course_id, user_id=user_id,
+                             seconds=credit, now=now)
 
 
 def new_certificate_code() -> str:
