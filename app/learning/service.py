@@ -350,9 +350,9 @@ def complete_lesson(
             index_elements=["user_id", "lesson_id"],
             set_={"completed_at": statement.excluded.completed_at},
             where=col(LessonProgress.completed_at).is_(None),
-        )
-    ).rowcount
-    if changed:  # completing a completed lesson again changes nothing
+        ).returning(LessonProgress.lesson_id)  # a row only when it was written
+    ).first()
+    if changed is not None:  # completing a completed lesson again changes nothing
         summary.refresh(session, course_id=course.id, user_ids=[user_id])
     progress = course_progress(session, course=course, user_id=user_id, enrolment=enrolment)
     if progress.rule_met and enrolment.completed_at is None:
