@@ -137,8 +137,17 @@ def change(session: Session, slug: str, user: User, edit: Callable[[Draft], None
     return draft
 
 
-def list_drafts(session: Session) -> dict[str, CourseDraft]:
-    return {row.slug: row for row in session.exec(select(CourseDraft))}
+def all_drafts(session: Session) -> list[Draft]:
+    """The draft of every course, published or not, by slug."""
+    slugs = set(session.exec(select(Course.slug)).all())
+    slugs |= set(session.exec(select(CourseDraft.slug)).all())
+    return [draft for slug in sorted(slugs) if (draft := load(session, slug)) is not None]
+
+
+def editor_name(session: Session, user_id: int | None) -> str | None:
+    """Who saved a draft last, for "last change by …" and conflict messages."""
+    user = session.get(User, user_id) if user_id else None
+    return user.full_name if user else None
 
 
 # Checking what trainers type --------------------------------------------------------------

@@ -153,6 +153,21 @@ def revisions(session: Session, course: Course) -> list[RevisionEntry]:
             for revision, author in rows]
 
 
+def revision(session: Session, course: Course, number: str) -> RevisionEntry | None:
+    """Revision ``number`` (as typed in a form) of the course, or None."""
+    wanted = number.strip()
+    if not (wanted.isascii() and wanted.isdigit()):
+        return None
+    row = session.exec(select(CourseRevision).where(CourseRevision.course_id == course.id,
+                                                    CourseRevision.number == int(wanted))
+                       ).first()
+    if row is None:
+        return None
+    author = session.get(User, row.author_id) if row.author_id else None
+    return RevisionEntry(row, author.full_name if author else None,
+                         spec_from_dict(json.loads(row.spec)))
+
+
 def lesson_history(entries: list[RevisionEntry], slug: str) -> list[RevisionEntry]:
     """The revisions (newest first) in which the lesson appeared or changed."""
     changed = []

@@ -17,7 +17,6 @@ from app.courses.service import (
     asset_url,
     get_asset,
     get_course,
-    list_courses,
     render_lesson,
     store_assets,
 )
@@ -61,9 +60,8 @@ def index(request: Request, user: TrainerUser, session: SessionDep) -> Response:
 
 def _index(request: Request, session: SessionDep, *, status_code: int = 200,
            **context: object) -> Response:
-    slugs = sorted({c.slug for c in list_courses(session)} | set(drafts.list_drafts(session)))
     return render(request, "authoring/index.html", {
-        "entries": [draft for slug in slugs if (draft := drafts.load(session, slug))],
+        "entries": drafts.all_drafts(session),
         "typed": {}, "errors": {}, **context}, status_code=status_code)
 
 
@@ -92,7 +90,7 @@ async def upload_package(request: Request, user: TrainerUser, session: SessionDe
                       upload_name=package.filename or "")
     current = drafts.load(session, upload.spec.slug)
     if current is not None and current.changed and replace != "on":
-        who = _name(session, current.row.updated_by_id if current.row else None)
+        who = drafts.editor_name(session, current.row.updated_by_id if current.row else None)
         return _index(request, session, status_code=409, upload_name=package.filename or "",
                       conflict=f"“{current.spec.title}” has unpublished changes in its draft"
                                f"{f' (last by {who})' if who else ''}. Nothing was changed. "
@@ -113,13 +111,8 @@ def _course(request: Request, session: SessionDep, draft: Draft, *, status_code:
             **context: object) -> Response:
     return render(request, "authoring/course.html", {
         "draft": draft, "kinds": drafts.LESSON_KINDS, "errors": {}, "typed": {},
-        "updated_by": _name(session, draft.row.updated_by_id if draft.row else None),
+        "updated_by": drafts.editor_name(session, draft.row.updated_by_id if draft.row else None),
         **context}, status_code=status_code)
-
-
-def _name(session: SessionDep, user_id: int | None) -> str | None:
-    user = session.get(User, user_id) if user_id else None
-    return user.full_name if user else None
 
 
 def _change(request: Request, session: SessionDep, user: User, slug: str, edit: Edit, *,
@@ -267,12 +260,10 @@ def restore_course(request: Request, slug: str, user: TrainerUser, session: Sess
 
 
 def _revision(session: SessionDep, draft: Draft, number: str) -> publishing.RevisionEntry:
-    if draft.course is None:
+    entry = publishing.revision(session, draft.course, number) if draft.course else None
+    if entry is None:
         raise HTTPException(status_code=404)
-    for entry in publishing.revisions(session, draft.course):
-        if str(entry.number) == number.strip():
-            return entry
-    raise HTTPException(status_code=404)
+    return entry
 
 
 # Images ----------------------------------------------------------------------------------
@@ -355,7 +346,7 @@ def save_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
         return _lesson(request, draft, *_lesson_or_404(draft, lesson), status_code=409,
                        typed=typed, conflict=conflict,
                        conflict_diff=publishing.diff_lessons(conflict.theirs, conflict.yours),
-                       saved_by=_name(session, conflict.saved_by))
+                       saved_by=drafts.editor_name(session, conflict.saved_by))
     return redirect(request, f"/author/{slug}/lessons/{lesson}", notice="draft-saved")
 
 

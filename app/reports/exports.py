@@ -130,13 +130,13 @@ def _workbook_label(status: str | None) -> str:
 
 def _cohorts(session: Session) -> Any:
     """The executive's cohorts, by name, separated by "; " (one correlated subquery)."""
-    names = (select(CH.c.name).join(CM, CM.c.cohort_id == CH.c.id)
-             .where(CM.c.user_id == E.c.user_id))
+    mine = CH.join(CM, CM.c.cohort_id == CH.c.id)
     if session.get_bind().dialect.name == "postgresql":
-        return (select(func.string_agg(CH.c.name, postgresql.aggregate_order_by(
-            "; ", CH.c.name))).join(CM, CM.c.cohort_id == CH.c.id)
-            .where(CM.c.user_id == E.c.user_id).scalar_subquery())
-    ordered = names.order_by(CH.c.name).correlate(E).subquery()  # correlate: it is in FROM
+        joined = func.string_agg(CH.c.name, postgresql.aggregate_order_by("; ", CH.c.name))
+        return select(joined).select_from(mine).where(CM.c.user_id == E.c.user_id) \
+            .scalar_subquery()
+    ordered = (select(CH.c.name).select_from(mine).where(CM.c.user_id == E.c.user_id)
+               .order_by(CH.c.name).correlate(E).subquery())  # correlate: it is in FROM
     return select(func.group_concat(ordered.c.name, "; ")).scalar_subquery()
 
 
