@@ -369,7 +369,7 @@ def reports_export(
 @cli.command("demo")
 def demo() -> None:
     """Load demo accounts and content (idempotent; development only)."""
-    from app.demo import DEMO_PASSWORD, SAMPLE_LEARNERS, load_demo
+    from app.demo import DEMO_INVITEE, DEMO_PASSWORD, SAMPLE_LEARNERS, load_demo
 
     settings = _settings()
     if not settings.is_development:
@@ -382,6 +382,9 @@ def demo() -> None:
         typer.echo(report.summary())
     typer.echo(f"{len(SAMPLE_LEARNERS)} sample executives with progress fill HR's dashboard "
                "(they cannot sign in).")
+    typer.echo(f"{DEMO_INVITEE.full_name} has a pending invitation: sign in as the admin and "
+               "open Users, then Mailbox, to follow the link. Every email Podium sends in "
+               "development arrives in that mailbox.")
     typer.echo("Demo logins (password for all: " + DEMO_PASSWORD + "):")
     for account, created in results:
         note = "" if created else "  (already there)"
@@ -394,13 +397,49 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     reload: Annotated[bool, typer.Option(help="Reload on code changes.")] = False,
+    jobs: Annotated[bool | None, typer.Option(
+        "--jobs/--no-jobs", help="Also run background jobs in each server process "
+                                 "(default: in development only).")] = None,
 ) -> None:
     """Serve the app with uvicorn."""
+    import os
+
     import uvicorn
 
+    if jobs is not None:
+        os.environ["PODIUM_WORKER_IN_PROCESS"] = "true" if jobs else "false"
     _settings()  # fail fast on insecure configuration
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
                 reload=reload, proxy_headers=True, server_header=False)
+
+
+@cli.command("worker")
+def worker(
+    once: Annotated[bool, typer.Option(
+        "--once", help="Run the jobs that are due, then stop.")] = False,
+    concurrency: Annotated[int, typer.Option(
+        help="Jobs run at the same time (default: PODIUM_WORKER_CONCURRENCY).", min=0)] = 0,
+) -> None:
+    """Run background jobs: emails, reminders, digests, recounts (on PostgreSQL, start as
+    many as you like, on any machine; on SQLite, one beside the app)."""
+    import asyncio
+    import logging
+
+    from app.db import Database
+    from app.jobs import worker as jobs_worker
+    from app.jobs.registry import JobEnv
+    from app.security import redact
+
+    settings = _settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
+                                                   "%(message)s")
+    redact.install(("podium", "procrastinate"))
+    database = Database(settings.database_url)
+    try:
+        asyncio.run(jobs_worker.run(JobEnv(settings, database), once=once,
+                                    concurrency=concurrency or None))
+    finally:
+        database.dispose()
 
 
 def main() -> None:

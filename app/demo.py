@@ -18,7 +18,17 @@ from app.courses.service import ImportReport, LessonRef, course_outline
 from app.courses.spec import ACTIVITY_KINDS
 from app.enrolments.service import enrol_users
 from app.learning.service import complete_activity, complete_lesson, get_enrolment, record_open
-from app.models import Cohort, Course, Enrolment, Lesson, QuizAttempt, Role, Workbook, utcnow
+from app.models import (
+    Cohort,
+    Course,
+    Enrolment,
+    Lesson,
+    QuizAttempt,
+    Role,
+    User,
+    Workbook,
+    utcnow,
+)
 
 DEMO_PASSWORD = "podium-demo-2026"  # noqa: S105 (published on purpose; `podium demo` is dev-only)
 
@@ -73,7 +83,80 @@ def load_demo(session: Session, settings: Settings,
                         due_date=date.today() + timedelta(days=DEMO_DUE_IN_DAYS))
     if reports:
         sample_learners(session, settings, course=reports[0].course, cohort=cohort)
+    rollout(session, settings)
     return results, reports
+
+
+# Rollout: one pending invitation, and notifications for every role --------------------
+
+DEMO_INVITEE = DemoAccount("jamie.rivera@demo.podium.example", "Jamie Rivera", Role.executive,
+                           "Sales")
+# A sample executive's persona, submitted for review so the trainer has work waiting.
+DEMO_SUBMITTER = "kwame.mensah@demo.podium.example"
+DEMO_PERSONA = {
+    "role": {"role": "Chief Operating Officer", "company": "Meridian Freight"},
+    "expertise": {"expertise-1": "Port operations", "expertise-2": "Rail and road intermodal",
+                  "expertise-3": "Safety culture", "interests": "Community football coaching"},
+    "audiences": {"audiences": ["customers", "employees"],
+                  "audiences-customers": "Your freight moves on a schedule you can plan on.",
+                  "audiences-employees": "Safe shifts first; every site, every day."},
+    "networks": {"networks": ["linkedin"], "voice": "Plain-spoken, practical, credits the team.",
+                 "off_limits": "Labour negotiations in progress"},
+    "proof": {"proof_points": "On-time departures up from 87% to 95% in 18 months\n"
+                              "Two years without a lost-time injury at the Accra terminal"},
+    "x-profile": {"x_name": "", "x_bio": ""},
+    "linkedin-profile": {"li_headline": "COO, Meridian Freight | Intermodal logistics | "
+                                        "Safety first",
+                         "li_about": "I run operations at Meridian Freight: 40 terminals, 3,000 "
+                                     "people, one promise to our customers."},
+    "messages": {"core_messages-1": "Reliable freight is built shift by shift.",
+                 "core_messages-2": "Safety is how we keep our promises, not a cost.",
+                 "core_messages-3": "Our people on the ground have the best ideas."},
+}
+
+
+def rollout(session: Session, settings: Settings, *, now: datetime | None = None) -> None:
+    """What a programme in flight looks like to each role: a pending invitation in the
+    admins' mailbox, a persona waiting for review, and the notifications the scheduler
+    sends (due-date reminders, the trainers' digest, HR's weekly summary)."""
+    from app.invitations import service as invitations
+    from app.notifications import schedule
+
+    now = now or utcnow()
+    admin = service.get_user_by_email(session, DEMO_ACCOUNTS[3].email)
+    assert admin is not None
+    invitee = service.get_user_by_email(session, DEMO_INVITEE.email)
+    if invitee is None:
+        invitee = service.create_user(session, settings, email=DEMO_INVITEE.email,
+                                      full_name=DEMO_INVITEE.full_name, role=DEMO_INVITEE.role,
+                                      department=DEMO_INVITEE.department)
+        invitations.invite(session, settings, user=invitee, invited_by=admin, now=now)
+    submitter = service.get_user_by_email(session, DEMO_SUBMITTER)
+    if submitter is not None:
+        _submit_demo_persona(session, user=submitter, now=now)
+    schedule.due_reminders(session, now=now, limit=1000)
+    schedule.review_digests(session, now=now)
+    schedule.programme_summaries(session, now=now)
+
+
+def _submit_demo_persona(session: Session, *, user: User, now: datetime) -> None:
+    from starlette.datastructures import ImmutableMultiDict
+
+    from app.persona import service as persona
+    from app.persona.definition import KIND, STEPS
+    from app.workbooks import service as workbooks
+
+    workbook = workbooks.get_workbook(session, user_id=user.id, kind=KIND)
+    if workbook is not None and workbook.submitted_at is not None:
+        return
+    for step in STEPS:
+        values = DEMO_PERSONA[step.slug]
+        form = ImmutableMultiDict([(key, item) for key, value in values.items()
+                                   for item in (value if isinstance(value, list) else [value])])
+        persona.save_step(session, user=user, step=step, form=form, now=now)
+    workbook = workbooks.get_workbook(session, user_id=user.id, kind=KIND)
+    assert workbook is not None
+    workbooks.submit(session, workbook=workbook, now=now)
 
 
 @dataclass(frozen=True)

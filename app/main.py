@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -17,13 +17,18 @@ from app.deps import verify_csrf
 from app.enrolments import routes as enrolment_routes
 from app.errors import install_error_handlers
 from app.home import routes as home_routes
+from app.invitations import routes as invitation_routes
 from app.learning import routes as learning_routes
+from app.mail import routes as mail_routes
+from app.notifications import routes as notification_routes
 from app.persona import routes as persona_routes
 from app.planner import routes as planner_routes
 from app.quizzes import routes as quiz_routes
 from app.reports import routes as report_routes
 from app.reviews import routes as review_routes
+from app.security import redact
 from app.security.middleware import SecurityMiddleware
+from app.sso import routes as sso_routes
 from app.workbooks import routes as workbook_routes
 
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -34,8 +39,12 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 
 ROUTERS = (
     auth_routes.router,
+    sso_routes.router,
+    invitation_routes.router,
+    notification_routes.router,
     home_routes.router,
     admin_routes.router,
+    mail_routes.router,
     learning_routes.router,
     enrolment_routes.router,
     quiz_routes.router,
@@ -55,7 +64,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with AsyncExitStack() as stack:
+            if settings.runs_worker_in_process:
+                from app.jobs import worker
+                from app.jobs.registry import JobEnv
+
+                await stack.enter_async_context(worker.in_process(JobEnv(settings, database)))
+            yield
         if owns_database:  # a database handed in belongs to the caller
             database.dispose()
 
@@ -71,6 +86,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.db = database
+    redact.install()  # one-time links and sign-in codes never reach the logs
 
     app.add_middleware(SecurityMiddleware, settings=settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -48,6 +48,18 @@ NOTICES: dict[str, str] = {
     "published": "Published. Executives now see this version; their progress is kept.",
     "draft-discarded": "The draft was discarded; the course is as published.",
     "revision-restored": "The earlier version is back in the draft. Publish to make it live.",
+    "published-recount": "Published. Executives now see this version; their progress is kept. "
+                         "The progress figures of enrolled executives are being updated in the "
+                         "background.",
+    "invited": "The invitation was sent.",
+    "invitation-resent": "A new invitation was sent; the earlier link no longer works.",
+    "invitation-revoked": "The invitation was revoked and the account disabled.",
+    "nothing-to-revoke": "There was no invitation to revoke.",
+    "welcome": "Welcome to Podium. Your password is set and you are signed in.",
+    "password-changed": "Your password was changed and every session ended. Sign in with your "
+                        "new password.",
+    "notifications-saved": "Your email choices were saved.",
+    "all-read": "Every notification is marked as read.",
 }
 
 
@@ -58,14 +70,16 @@ def _context(request: Request) -> dict[str, Any]:
     notice_key = request.query_params.get("notice")
     return {
         "current_user": getattr(state, "user", None),
+        "unread_notifications": getattr(state, "unread_notifications", 0),
         "csrf_token": csrf_token_for(settings.secret, cookie_value) if cookie_value else "",
         "notice": NOTICES.get(notice_key or ""),
         "is_development": settings.is_development,
+        "sso_name": settings.oidc_organisation if settings.sso_enabled else None,
     }
 
 
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR), context_processors=[_context])
-templates.env.globals["static_version"] = "2"
+templates.env.globals["static_version"] = "3"
 
 
 def _install_filters() -> None:

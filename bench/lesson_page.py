@@ -421,6 +421,7 @@ def to_measurement(target: Target, round_no: int, raw: dict[str, int],
 def app_env(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
     env.update(PODIUM_ENV="development", PODIUM_DATABASE_URL=database_url,
+               PODIUM_WORKER_IN_PROCESS="false",  # measure requests, not background jobs
                PYTHONDONTWRITEBYTECODE="1")
     return env
 

@@ -51,7 +51,11 @@ def test_every_route_declares_exactly_one_access_rule(app):
 
 def test_app_has_the_expected_public_routes_only(app):
     public = sorted(r.path for r in _routes(app) if _access_rules(r) == ["public"])
-    assert public == ["/certificates", "/certificates/{code}", "/login", "/login", "/logout"]
+    assert public == ["/certificates", "/certificates/{code}", "/invitations/{token}",
+                      "/invitations/{token}", "/login", "/login", "/logout",
+                      "/password/forgot", "/password/forgot", "/password/reset/{token}",
+                      "/password/reset/{token}", "/sso/callback", "/sso/login",
+                      "/unsubscribe/{token}", "/unsubscribe/{token}"]
 
 
 def test_anonymous_visitors_are_sent_to_login(app, client):

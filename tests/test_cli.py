@@ -14,7 +14,8 @@ runner = CliRunner()
 
 def _env(database_url: str, **extra: str) -> dict[str, str]:
     env = {"PODIUM_DATABASE_URL": database_url, "PODIUM_SECRET_KEY": TEST_SECRET,
-           "PODIUM_ENV": "production", "PODIUM_ARGON2_MEMORY_KIB": "1024",
+           "PODIUM_ENV": "production", "PODIUM_BASE_URL": "https://testserver",
+           "PODIUM_ARGON2_MEMORY_KIB": "1024",
            "PODIUM_ARGON2_TIME_COST": "1"}
     env.update(extra)
     return env

@@ -18,7 +18,8 @@ def _diff(url: str) -> list[object]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": migrate.include_name})
             return compare_metadata(context, SQLModel.metadata)
     finally:
         engine.dispose()

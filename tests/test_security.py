@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from app.config import Settings
 from app.main import create_app
+from app.models import Role
 from tests.conftest import TEST_SECRET, make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,9 +25,44 @@ def test_production_refuses_missing_or_placeholder_secret(secret):
 
 
 def test_production_accepts_a_real_secret_and_development_needs_none():
-    assert Settings(env="production", secret_key=TEST_SECRET).secure_cookies is True
+    production = Settings(env="production", secret_key=TEST_SECRET,
+                          base_url="https://podium.example.com")
+    assert production.secure_cookies is True
     dev = Settings(env="development")
     assert dev.secure_cookies is False
+    assert dev.public_url == "http://127.0.0.1:8000"
+
+
+def test_production_needs_a_public_https_address_for_links_in_emails():
+    with pytest.raises(ValidationError, match="PODIUM_BASE_URL is missing"):
+        Settings(env="production", secret_key=TEST_SECRET)
+    with pytest.raises(ValidationError, match="must use https outside development"):
+        Settings(env="production", secret_key=TEST_SECRET, base_url="http://podium.example.com")
+    with pytest.raises(ValidationError, match="must be an http"):
+        Settings(env="production", secret_key=TEST_SECRET, base_url="podium.example.com")
+    loopback = Settings(env="production", secret_key=TEST_SECRET,
+                        base_url="http://127.0.0.1:8000/")
+    assert loopback.public_url == "http://127.0.0.1:8000"
+
+
+def test_mail_and_sso_settings_are_checked_at_start():
+    base = {"env": "production", "secret_key": TEST_SECRET,
+            "base_url": "https://podium.example.com"}
+    with pytest.raises(ValidationError, match="PODIUM_SMTP_URL: use smtp://"):
+        Settings(**base, smtp_url="http://mail.example.com")
+    with pytest.raises(ValidationError, match="smtp\\+plain sends the password unencrypted"):
+        Settings(**base, smtp_url="smtp+plain://user:pw@mail.example.com:25")
+    assert Settings(**base, smtp_url="smtp+plain://127.0.0.1:25").smtp_url is not None
+    with pytest.raises(ValidationError, match="PODIUM_OIDC_ISSUER, PODIUM_OIDC_CLIENT_ID"):
+        Settings(**base, oidc_issuer="https://login.example.com")
+    with pytest.raises(ValidationError, match="PODIUM_OIDC_ROLE_MAP: 'admins=boss'"):
+        Settings(**base, oidc_role_map="admins=boss")
+    sso = Settings(**base, oidc_issuer="https://login.example.com", oidc_client_id="podium",
+                   oidc_client_secret="s3cret-s3cret", oidc_role_map="g-hr=hr, g-admin=admin",
+                   oidc_allowed_domains="Acme.example, @acme.co.uk")
+    assert sso.sso_enabled
+    assert sso.role_map == {"g-hr": Role.hr, "g-admin": Role.admin}
+    assert sso.allowed_domains == {"acme.example", "acme.co.uk"}
 
 
 def test_production_reads_the_guard_from_the_environment(monkeypatch):

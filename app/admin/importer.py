@@ -47,6 +47,7 @@ class RowPlan:
     action: Action = Action.create
     reasons: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    user_id: int | None = None  # the account, once imported
 
 
 @dataclass
@@ -182,9 +183,10 @@ def apply_import(session: Session, settings: Settings, plan: ImportPlan, *,
         cohort_ids = [service.get_or_create_cohort(session, name=n)[0].id for n in row.cohorts]
         user = service.get_user_by_email(session, row.email)
         if user is None:
-            service.create_user(session, settings, email=row.email, full_name=row.full_name,
-                                role=row.role, department=row.department,
-                                cohort_ids=[c for c in cohort_ids if c is not None])
+            user = service.create_user(session, settings, email=row.email,
+                                       full_name=row.full_name, role=row.role,
+                                       department=row.department,
+                                       cohort_ids=[c for c in cohort_ids if c is not None])
         else:
             current = service.user_cohort_ids(session, user.id)
             service.update_user(
@@ -192,5 +194,6 @@ def apply_import(session: Session, settings: Settings, plan: ImportPlan, *,
                 department=row.department,
                 cohort_ids=sorted(set(current) | {c for c in cohort_ids if c is not None}),
             )
+        row.user_id = user.id
         done += 1
     return done

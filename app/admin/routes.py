@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from app.admin import forms, importer, service
 from app.auth.service import set_password
 from app.deps import AdminUser, SessionDep, SettingsDep
+from app.invitations import service as invitations
 from app.models import Cohort, Role, User
 from app.security.passwords import PasswordPolicyError, check_policy
 from app.web import is_htmx, redirect, render
@@ -63,6 +64,7 @@ def _user_form_context(session: SessionDep, data: service.UserInput, *,
     return {
         "form": data, "user": user, "roles": list(Role),
         "cohorts": service.list_cohorts(session), "password_error": password_error,
+        "row": service.user_rows(session, [user])[0] if user is not None else None,
     }
 
 
@@ -126,7 +128,10 @@ async def import_users(
         return render(request, "admin/user_import.html",
                       {"plan": plan, "text": text, "done": None}, status_code=status)
     done = importer.apply_import(session, settings, plan, valid_only=valid_only)
-    return render(request, "admin/user_import.html", {"plan": plan, "text": "", "done": done})
+    to_invite = invitations.invitable(
+        session, user_ids=[row.user_id for row in plan.rows if row.user_id is not None])
+    return render(request, "admin/user_import.html",
+                  {"plan": plan, "text": "", "done": done, "to_invite": to_invite})
 
 
 @router.get("/users/{user_id}")

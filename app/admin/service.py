@@ -12,7 +12,8 @@ from sqlmodel import Session, col, delete, select
 from app.admin import forms
 from app.auth.service import revoke_user_sessions, set_password
 from app.config import Settings
-from app.models import Cohort, CohortMember, Role, User, utcnow
+from app.invitations.service import InvitationState, states_for
+from app.models import Cohort, CohortMember, Role, SsoIdentity, User, utcnow
 
 PER_PAGE = 25
 
@@ -21,6 +22,20 @@ PER_PAGE = 25
 class UserRow:
     user: User
     cohorts: list[str]
+    invitation: InvitationState | None = None  # the newest invitation, if any
+    sso: bool = False  # linked to the organisation's identity provider
+
+    @property
+    def status(self) -> str:
+        """active | disabled | revoked | invited | expired | no-password"""
+        state = self.invitation.status if self.invitation else None
+        if not self.user.is_active:
+            return "revoked" if state == "revoked" else "disabled"
+        if self.user.has_password or self.sso:
+            return "active"
+        if state in ("pending", "expired"):
+            return "invited" if state == "pending" else "expired"
+        return "no-password"
 
 
 @dataclass(frozen=True)
@@ -64,9 +79,18 @@ def list_users(session: Session, *, query: str = "", role: Role | None = None,
         select(User).where(*conditions).order_by(func.lower(User.full_name), User.id)
         .offset((page - 1) * per_page).limit(per_page)
     ).all()
-    cohorts = cohort_names_for(session, [u.id for u in users if u.id is not None])
-    return UserPage([UserRow(u, cohorts.get(u.id or 0, [])) for u in users], total, page,
-                    per_page)
+    return UserPage(user_rows(session, list(users)), total, page, per_page)
+
+
+def user_rows(session: Session, users: list[User]) -> list[UserRow]:
+    """Users with their cohorts, newest invitation and SSO link (three queries)."""
+    ids = [u.id for u in users if u.id is not None]
+    cohorts = cohort_names_for(session, ids)
+    invitations = states_for(session, ids)
+    linked = set(session.exec(select(SsoIdentity.user_id)
+                              .where(col(SsoIdentity.user_id).in_(ids))).all()) if ids else set()
+    return [UserRow(u, cohorts.get(u.id or 0, []), invitations.get(u.id or 0), u.id in linked)
+            for u in users]
 
 
 def cohort_names_for(session: Session, user_ids: list[int]) -> dict[int, list[str]]:

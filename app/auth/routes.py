@@ -1,26 +1,18 @@
-"""Sign in, sign out, and changing one's own password."""
+"""Sign in, sign out, changing one's own password, and resetting a forgotten one."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
 
-from app.auth import service
-from app.config import Settings
+from app.auth import recovery, service
+from app.auth.signin import set_session_cookie, signed_in_redirect
 from app.deps import CurrentUser, Public, SessionDep, SettingsDep
 from app.web import redirect, render, safe_next
 
 router = APIRouter()
-
-
-def _set_session_cookie(response: Response, settings: Settings, token: str) -> None:
-    response.set_cookie(
-        settings.session_cookie_name, token,
-        max_age=settings.session_absolute_hours * 3600,
-        httponly=True, samesite="lax", secure=settings.secure_cookies, path="/",
-    )
 
 
 @router.get("/login", dependencies=[Public])
@@ -43,18 +35,16 @@ def login(
             minutes = (outcome.retry_after_seconds + 59) // 60
             error = (f"Too many failed attempts. Try again in {minutes} minute"
                      f"{'s' if minutes != 1 else ''}.")
+        elif outcome.sso_required:
+            error = (f"Your account signs in with {settings.oidc_organisation}: use the "
+                     "button below.")
         else:
             error = "That email and password do not match an active account."
         context = {"next": safe_next(next), "email": email[:254], "error": error}
         return render(request, "auth/login.html", context, status_code=400)
-    # A new session id at every login (no fixation); an older session of this browser ends.
-    service.end_session(session, token=request.state.session_token)
     assert outcome.user is not None
-    token = service.start_session(session, settings, user=outcome.user,
-                                  user_agent=request.headers.get("user-agent"))
-    response = redirect(request, safe_next(next))
-    _set_session_cookie(response, settings, token)
-    return response
+    return signed_in_redirect(request, session, settings, user=outcome.user,
+                              url=safe_next(next))
 
 
 @router.post("/logout", dependencies=[Public])
@@ -92,6 +82,78 @@ def change_password(
     token = service.start_session(session, settings, user=user,
                                   user_agent=request.headers.get("user-agent"))
     response = render(request, "auth/account.html", {"errors": {}, "saved": True})
-    _set_session_cookie(response, settings, token)
+    set_session_cookie(response, settings, token)
+    return response
+
+
+# Forgotten password -----------------------------------------------------------------------
+
+@router.get("/password/forgot", dependencies=[Public])
+def forgot_form(request: Request, email: Annotated[str, Query(max_length=254)] = "") -> Response:
+    return render(request, "auth/forgot.html", {"email": email, "sent": False, "error": None})
+
+
+@router.post("/password/forgot", dependencies=[Public])
+def forgot(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    email = email.strip()
+    if not email or "@" not in email:
+        return render(request, "auth/forgot.html",
+                      {"email": email[:254], "sent": False,
+                       "error": "Enter the email address of your account."}, status_code=400)
+    client = request.client.host if request.client else "unknown"
+    try:
+        recovery.request_reset(session, settings, email=email, client=client)
+    except recovery.TooManyRequests as exc:
+        minutes = (exc.retry_after_seconds + 59) // 60
+        return render(request, "auth/forgot.html",
+                      {"email": email[:254], "sent": False,
+                       "error": f"Too many requests from your network. Try again in {minutes} "
+                                f"minute{'s' if minutes != 1 else ''}."},
+                      status_code=429)
+    # The same answer whether or not an account has this address.
+    return render(request, "auth/forgot.html", {"email": email[:254], "sent": True,
+                                                "error": None, "minutes": settings.reset_minutes})
+
+
+def _reset_link(session: SessionDep, token: str, *, lock: bool = False
+                ) -> recovery.ResetLink | None:
+    return recovery.find_reset(session, token=token, lock=lock)
+
+
+@router.get("/password/reset/{token}", dependencies=[Public])
+def reset_form(request: Request, token: Annotated[str, Path(max_length=100)],
+               session: SessionDep) -> Response:
+    link = _reset_link(session, token)
+    if link is None:
+        return render(request, "auth/reset.html", {"link": None}, status_code=400)
+    return render(request, "auth/reset.html", {"link": link, "errors": {}})
+
+
+@router.post("/password/reset/{token}", dependencies=[Public])
+def reset(
+    request: Request,
+    token: Annotated[str, Path(max_length=100)],
+    session: SessionDep,
+    settings: SettingsDep,
+    password: Annotated[str, Form(max_length=5000)] = "",
+    confirm_password: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    link = _reset_link(session, token, lock=True)
+    if link is None:
+        return render(request, "auth/reset.html", {"link": None}, status_code=400)
+    errors = recovery.complete_reset(session, settings, link=link, password=password,
+                                     confirm=confirm_password)
+    if errors:
+        return render(request, "auth/reset.html", {"link": link, "errors": errors},
+                      status_code=400)
+    service.end_session(session, token=request.state.session_token)
+    response = redirect(request, "/login", notice="password-changed")
+    response.delete_cookie(settings.session_cookie_name, path="/", httponly=True,
+                           samesite="lax", secure=settings.secure_cookies)
     return response
 

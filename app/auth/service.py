@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
-from sqlmodel import Session, select
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.db import insert_for
-from app.models import AuthSession, LoginThrottle, User, utcnow
+from app.models import AuthSession, LoginThrottle, Notification, SsoIdentity, User, utcnow
 from app.security.passwords import (
     HashParams,
     PasswordPolicyError,
@@ -40,6 +40,7 @@ def normalise_email(email: str) -> str:
 class LoginOutcome:
     user: User | None = None
     retry_after_seconds: int | None = None  # set when the account is throttled
+    sso_required: bool = False  # the right password, but this account signs in with SSO
 
     @property
     def ok(self) -> bool:
@@ -60,6 +61,8 @@ def authenticate(session: Session, settings: Settings, *, email: str, password: 
     ok, new_hash = verify_password(password, user.password_hash if user else None,
                                    hash_params(settings))
     if ok and user is not None and user.is_active:
+        if uses_sso_only(session, settings, user=user):
+            return LoginOutcome(sso_required=True)
         if new_hash:
             user.password_hash = new_hash
         user.last_login_at = now
@@ -118,6 +121,7 @@ class ActiveSession:
     user: User
     session_id: str
     needs_touch: bool
+    unread_notifications: int = 0
 
 
 def resolve_session(session: Session, settings: Settings, *, token: str | None,
@@ -126,19 +130,25 @@ def resolve_session(session: Session, settings: Settings, *, token: str | None,
     if not token or len(token) > 200:
         return None
     now = now or utcnow()
+    # The header's bell needs the unread count on every page: it comes in the same query.
+    unread = (select(func.count()).select_from(Notification)
+              .where(Notification.user_id == AuthSession.user_id,
+                     col(Notification.read_at).is_(None))
+              .correlate(AuthSession).scalar_subquery())
     row = session.exec(
-        select(AuthSession, User)
+        select(AuthSession, User, unread)
         .join(User, User.id == AuthSession.user_id)
         .where(AuthSession.id == digest(token))
     ).first()
     if row is None:
         return None
-    auth, user = row
+    auth, user, unread_count = row
     idle_limit = auth.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
     if not user.is_active or auth.expires_at <= now or idle_limit <= now:
         return None
     return ActiveSession(user=user, session_id=auth.id,
-                         needs_touch=now - auth.last_seen_at >= TOUCH_INTERVAL)
+                         needs_touch=now - auth.last_seen_at >= TOUCH_INTERVAL,
+                         unread_notifications=unread_count or 0)
 
 
 def touch_session(session: Session, *, session_id: str, now: datetime | None = None) -> None:
@@ -159,6 +169,15 @@ def revoke_user_sessions(session: Session, *, user_id: int) -> None:
 def purge_expired_sessions(session: Session, *, now: datetime | None = None) -> int:
     result = session.exec(delete(AuthSession).where(AuthSession.expires_at <= (now or utcnow())))
     return result.rowcount or 0
+
+
+def uses_sso_only(session: Session, settings: Settings, *, user: User) -> bool:
+    """An account linked to the organisation's identity provider, when password sign-in
+    is switched off for such accounts."""
+    if not settings.sso_enabled or settings.oidc_password_login:
+        return False
+    return session.exec(select(SsoIdentity.id).where(SsoIdentity.user_id == user.id)
+                        ).first() is not None
 
 
 def set_password(session: Session, settings: Settings, *, user: User, password: str) -> None:

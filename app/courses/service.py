@@ -28,6 +28,7 @@ class ImportReport:
     lessons_updated: list[str] = field(default_factory=list)
     lessons_retired: list[str] = field(default_factory=list)
     modules_retired: list[str] = field(default_factory=list)
+    recount_queued: bool = False  # enrolments' figures are recounted by a background job
 
     def summary(self) -> str:
         verb = "Created" if self.created else "Updated"
@@ -38,7 +39,17 @@ class ImportReport:
         )
         if self.modules_retired:
             text += f", {len(self.modules_retired)} module(s) retired"
+        if self.recount_queued:
+            text += "; the enrolments' progress figures are being recounted in the background"
         return text + "."
+
+
+def course_url(course_slug: str) -> str:
+    return f"/courses/{quote(course_slug)}"
+
+
+def certificate_url(course_slug: str) -> str:
+    return f"/courses/{quote(course_slug)}/certificate"
 
 
 def lesson_url(course_slug: str, lesson_slug: str, fragment: str | None = None) -> str:
@@ -160,9 +171,10 @@ def import_course(
             session.add(lesson)
             report.lessons_retired.append(slug)
     session.flush()
-    if created or summary.structure(session, course.id) != before:
+    if not created and summary.structure(session, course.id) != before:
         # required lessons or quizzes added, retired or changed: percent and scores move
-        summary.refresh(session, course_id=course.id, structure_only=True)
+        # for every enrolment, which a background job recounts
+        report.recount_queued = summary.request_recount(session, course_id=course.id)
     return report
 
 

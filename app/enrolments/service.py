@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.admin import forms
+from app.courses.service import course_url
 from app.learning import service as learning
 from app.learning import summary
 from app.models import (
@@ -22,6 +23,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.notifications.service import notify
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,11 @@ def enrol_users(session: Session, *, course: Course, users: list[User], due_date
     if added:  # progress kept from an earlier enrolment counts again
         summary.refresh(session, course_id=course.id, user_ids=added)
     learning.complete_approved_activities(session, course=course, user_ids=added)
+    for user_id in added:
+        notify(session, user_id=user_id, kind="enrolled",
+               params={"course": course.title,
+                       "due_date": due_date.isoformat() if due_date else None},
+               link=course_url(course.slug))
     return len(added), len(users) - len(added)
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
-from app.courses.service import LessonRef, ModuleRef, course_outline
+from app.courses.service import LessonRef, ModuleRef, certificate_url, course_outline
 from app.courses.spec import ACTIVITY_KINDS
 from app.db import insert_for
 from app.learning import summary
@@ -31,6 +31,7 @@ from app.models import (
     Workbook,
     utcnow,
 )
+from app.notifications.service import notify
 
 MAX_BEAT_SECONDS = 60  # one heartbeat credits at most this much reading time
 TIME_CAP_FACTOR = 4  # and a lesson at most this many times its estimated minutes
@@ -356,13 +357,19 @@ def complete_lesson(
         summary.refresh(session, course_id=course.id, user_ids=[user_id])
     progress = course_progress(session, course=course, user_id=user_id, enrolment=enrolment)
     if progress.rule_met and enrolment.completed_at is None:
-        session.exec(
+        code = new_certificate_code()
+        completed = session.exec(
             update(Enrolment)
             .where(Enrolment.id == enrolment.id, col(Enrolment.completed_at).is_(None))
-            .values(completed_at=now, certificate_code=new_certificate_code())
-        )
+            .values(completed_at=now, certificate_code=code)
+        ).rowcount
         session.refresh(enrolment)
         progress.enrolment = enrolment
+        if completed:
+            notify(session, user_id=user_id, kind="certificate",
+                   params={"course": course.title, "code": code},
+                   link=certificate_url(course.slug), dedupe_key=f"certificate:{enrolment.id}",
+                   now=now)
     return progress
 
 

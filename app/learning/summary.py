@@ -24,7 +24,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, literal, select, union_all, update
 from sqlmodel import Session, col
 
-from app.models import Enrolment, Lesson, LessonProgress, Module, QuizAttempt
+from app.db import Database
+from app.models import Course, Enrolment, Lesson, LessonProgress, Module, QuizAttempt, utcnow
 
 _enrolment = Enrolment.__table__  # type: ignore[attr-defined]
 _progress = LessonProgress.__table__  # type: ignore[attr-defined]
@@ -52,10 +53,11 @@ def structure(session: Session, course_id: int) -> list[tuple[int, str, bool, bo
 
 
 def refresh(session: Session, *, course_id: int, user_ids: Iterable[int] | None = None,
-            structure_only: bool = False) -> None:
-    """Recompute the summary of the course's enrolments (or only those of ``user_ids``).
-    ``structure_only``: after the course's lessons changed, only what depends on which
-    lessons are required and live (percent and quiz scores)."""
+            structure_only: bool = False, id_range: tuple[int, int] | None = None) -> None:
+    """Recompute the summary of the course's enrolments (or only those of ``user_ids``, or
+    with ids in ``id_range``, both ends included). ``structure_only``: after the course's
+    lessons changed, only what depends on which lessons are required and live (percent
+    and quiz scores)."""
     lessons = structure(session, course_id)
     every = [lesson_id for lesson_id, *_ in lessons]
     required = [lesson_id for lesson_id, _, req, live in lessons if req and live]
@@ -107,5 +109,56 @@ def refresh(session: Session, *, course_id: int, user_ids: Iterable[int] | None 
     statement = update(_enrolment).values(**values).where(_enrolment.c.course_id == course_id)
     if user_ids is not None:
         statement = statement.where(_enrolment.c.user_id.in_(list(user_ids)))
+    if id_range is not None:
+        statement = statement.where(_enrolment.c.id.between(*id_range))
     session.exec(statement)  # type: ignore[call-overload]
+
+
+# Recounting a whole course in the background ---------------------------------------------
+
+RECOUNT_CHUNK = 2_000
+
+
+def request_recount(session: Session, *, course_id: int) -> bool:
+    """After the course's required lessons or quizzes changed: mark its figures as being
+    updated and queue the recount, in the caller's transaction. Nothing to do (False)
+    for a course nobody is enrolled in."""
+    from app.jobs.queue import defer
+
+    enrolled = session.exec(select(_enrolment.c.id)  # type: ignore[call-overload]
+                            .where(_enrolment.c.course_id == course_id).limit(1)).first()
+    if enrolled is None:
+        return False
+    session.exec(update(Course).where(col(Course.id) == course_id)  # type: ignore[call-overload]
+                 .values(figures_pending_since=utcnow()))
+    defer(session, "recount_course", queueing_lock=f"recount:{course_id}", course_id=course_id)
+    return True
+
+
+def recount(database: Database, *, course_id: int, chunk: int = RECOUNT_CHUNK) -> int:
+    """The recount job: every enrolment of the course, ``chunk`` at a time, each chunk in
+    its own short transaction (so progress writes never wait long behind it). Clears the
+    course's "being updated" mark unless a later change set it again meanwhile. Returns
+    the number of enrolments recounted."""
+    with database.session() as session:
+        mark = session.exec(select(Course.figures_pending_since)  # type: ignore[call-overload]
+                            .where(col(Course.id) == course_id)).scalar()
+    done, last_id = 0, 0
+    while True:
+        with database.session(write=True) as session:
+            ids = session.exec(select(_enrolment.c.id)  # type: ignore[call-overload]
+                               .where(_enrolment.c.course_id == course_id,
+                                      _enrolment.c.id > last_id)
+                               .order_by(_enrolment.c.id).limit(chunk)).scalars().all()
+            if not ids:
+                break
+            refresh(session, course_id=course_id, structure_only=True,
+                    id_range=(ids[0], ids[-1]))
+        done, last_id = done + len(ids), ids[-1]
+    with database.session(write=True) as session:
+        session.exec(update(Course)  # type: ignore[call-overload]
+                     .where(col(Course.id) == course_id,
+                            col(Course.figures_pending_since).is_not_distinct_from(mark))
+                     .values(figures_pending_since=None))
+    return done
 

@@ -27,6 +27,10 @@ class Course(SQLModel, table=True):
                                  sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow,
                                  sa_column=Column(UTCDateTime(), nullable=False))
+    # Set when a change of required lessons left the enrolments' figures to be recounted
+    # by a background job; cleared by the job that recounted them.
+    figures_pending_since: datetime | None = Field(default=None,
+                                                   sa_column=Column(UTCDateTime()))
 
 
 class Module(SQLModel, table=True):

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from app.courses.service import quiz_url
 from app.db import insert_for
 from app.learning import summary
 from app.models import (
@@ -29,6 +30,7 @@ from app.models import (
     QuizQuestion,
     utcnow,
 )
+from app.notifications.service import notify
 from app.quizzes import grading
 from app.quizzes.spec import QType, Question, QuizReveal, QuizSettings, ScorePolicy
 
@@ -437,6 +439,12 @@ def grade_essays(session: Session, *, attempt: QuizAttempt,
     enrolment = get_enrolment(session, user_id=attempt.user_id, course_id=course.id)
     _record_score(session, attempt=attempt, marks=marks, course=course, enrolment=enrolment,
                   lesson=lesson)
+    if attempt.score is not None:
+        notify(session, user_id=attempt.user_id, kind="essay-graded",
+               params={"quiz": lesson.title, "course": course.title, "score": attempt.score,
+                       "passed": bool(attempt.passed)},
+               link=f"{quiz_url(course.slug, lesson.slug)}/attempts/{attempt.number}",
+               dedupe_key=f"essay-graded:{attempt.id}")
 
 
 # GIFT files into and out of a module ----------------------------------------------------

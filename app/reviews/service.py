@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.learning import service as learning
 from app.models import User, Workbook, WorkbookVersion
+from app.notifications.service import notify
 from app.workbooks import service as workbooks
 from app.workbooks.compare import RowChange, compare
 from app.workbooks.kinds import KINDS, WorkbookKind
@@ -75,3 +76,7 @@ def decide(session: Session, *, item: Submission, reviewer: User, decision: str,
     if decision == workbooks.APPROVED:
         learning.complete_activity(session, user_id=item.workbook.user_id,
                                    kind=item.workbook.kind)
+    notify(session, user_id=item.workbook.user_id, kind="workbook-reviewed",
+           params={"workbook": item.workbook.kind, "decision": decision,
+                   "reviewer": reviewer.full_name, "comments": len(comments)},
+           link=item.kind.url, dedupe_key=f"reviewed:{item.version.id}")

@@ -116,7 +116,7 @@ def test_course_to_spec_equals_loaded_spec(database, load_course):
 
 def _env(database_url: str) -> dict[str, str]:
     return {"PODIUM_DATABASE_URL": database_url, "PODIUM_SECRET_KEY": TEST_SECRET,
-            "PODIUM_ENV": "production"}
+            "PODIUM_ENV": "production", "PODIUM_BASE_URL": "https://testserver"}
 
 
 def test_cli_check_reports_every_problem_with_file_and_line(tmp_path, database_url):

@@ -17,7 +17,7 @@ runner = CliRunner()
 
 def _env(url: str) -> dict[str, str]:
     return {"PODIUM_DATABASE_URL": url, "PODIUM_SECRET_KEY": TEST_SECRET,
-            "PODIUM_ENV": "production"}
+            "PODIUM_ENV": "production", "PODIUM_BASE_URL": "https://testserver"}
 
 
 def _strip_lines(questions):  # type: ignore[no-untyped-def]

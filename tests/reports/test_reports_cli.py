@@ -20,7 +20,7 @@ runner = CliRunner()
 
 def env(database_url: str) -> dict[str, str]:
     return {"PODIUM_DATABASE_URL": database_url, "PODIUM_SECRET_KEY": TEST_SECRET,
-            "PODIUM_ENV": "production"}
+            "PODIUM_ENV": "production", "PODIUM_BASE_URL": "https://testserver"}
 
 
 def run(database_url: str, out: Path, fmt: str, *options: str):  # type: ignore[no-untyped-def]

@@ -1,0 +1,1 @@
+"""Inviting people: an emailed one-time link to set a first password."""

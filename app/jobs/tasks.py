@@ -1,0 +1,70 @@
+"""Every background task Podium runs. Each is a thin call into the service that owns the
+work; the job is the transaction boundary (services never commit)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from procrastinate import RetryStrategy
+
+from app.jobs.registry import JobEnv, task
+from app.learning import summary
+from app.mail import delivery
+from app.notifications import schedule
+from app.notifications import service as notifications
+
+
+@task("send_email", retry=lambda s: RetryStrategy(max_attempts=s.mail_max_attempts,
+                                                  exponential_wait=s.mail_retry_base_seconds))
+def send_email(env: JobEnv, *, email_id: int) -> None:
+    delivery.deliver(env.database, env.settings, email_id=email_id)
+
+
+@task("email_notification", retry=lambda s: RetryStrategy(max_attempts=6, exponential_wait=4))
+def email_notification(env: JobEnv, *, notification_id: int) -> None:
+    with env.database.session(write=True) as session:
+        notifications.email_notification(session, env.settings,
+                                         notification_id=notification_id)
+
+
+@task("password_reset_email", retry=lambda s: RetryStrategy(max_attempts=6, exponential_wait=4))
+def password_reset_email(env: JobEnv, *, email: str) -> None:
+    from app.auth import recovery
+
+    with env.database.session(write=True) as session:
+        recovery.send_reset_email(session, env.settings, email=email)
+
+
+@task("recount_course", retry=lambda s: RetryStrategy(max_attempts=5, exponential_wait=4))
+def recount_course(env: JobEnv, *, course_id: int) -> None:
+    summary.recount(env.database, course_id=course_id)
+
+
+@task("due_reminders", cron="5 * * * *")
+def due_reminders(env: JobEnv, *, now: datetime) -> None:
+    """Hourly: reminders before due dates and for overdue courses, 500 per transaction."""
+    while True:
+        with env.database.session(write=True) as session:
+            if schedule.due_reminders(session, now=now, limit=500) < 500:
+                return
+
+
+@task("review_digests", cron="0 7 * * *")
+def review_digests(env: JobEnv, *, now: datetime) -> None:
+    with env.database.session(write=True) as session:
+        schedule.review_digests(session, now=now)
+
+
+@task("programme_summaries", cron="0 7 * * 1")
+def programme_summaries(env: JobEnv, *, now: datetime) -> None:
+    with env.database.session(write=True) as session:
+        schedule.programme_summaries(session, now=now)
+
+
+@task("clean_up", cron="17 3 * * *")
+def clean_up(env: JobEnv, *, now: datetime) -> None:
+    """Nightly: expired sessions, links and counters, and old delivered emails."""
+    from app.auth import housekeeping
+
+    with env.database.session(write=True) as session:
+        housekeeping.clean_up(session, now=now)

@@ -1,0 +1,63 @@
+"""Sign in with the organisation's identity provider."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.auth.signin import signed_in_redirect
+from app.deps import Public, SessionDep, SettingsDep
+from app.sso import service
+from app.web import render, safe_next
+
+router = APIRouter(prefix="/sso")
+log = logging.getLogger("podium.sso")
+
+CALLBACK_PARAMS = ("code", "state", "error", "error_description", "iss")
+
+
+def _unavailable(request: Request, settings: SettingsDep, reason: str) -> Response:
+    log.warning("Single sign-on unavailable: %s", reason)
+    return render(request, "sso/error.html",
+                  {"title": f"{settings.oidc_organisation} sign-in is not available",
+                   "message": f"Podium could not reach {settings.oidc_organisation}'s sign-in "
+                              "service. Try again in a few minutes; if you have a Podium "
+                              "password, you can sign in with it meanwhile."},
+                  status_code=503)
+
+
+@router.get("/login", dependencies=[Public])
+def sso_login(request: Request, session: SessionDep, settings: SettingsDep,
+              next: Annotated[str, Query(max_length=2000)] = "/") -> Response:
+    if not settings.sso_enabled:
+        raise HTTPException(status_code=404)
+    try:
+        url = service.start(session, settings, browser=request.state.pre_session_cookie,
+                            next_url=safe_next(next))
+    except service.ProviderUnavailable as exc:
+        return _unavailable(request, settings, str(exc))
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/callback", dependencies=[Public])
+def sso_callback(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    if not settings.sso_enabled:
+        raise HTTPException(status_code=404)
+    params = {key: request.query_params.get(key, "")[:4000] for key in CALLBACK_PARAMS}
+    try:
+        done = service.finish(session, settings, browser=request.state.pre_session_cookie,
+                              params=params)
+    except service.SsoRefused as exc:
+        log.warning("Single sign-on refused: %s", exc)
+        return render(request, "sso/error.html",
+                      {"title": exc.title, "message": exc.message},
+                      status_code=exc.status_code)
+    except service.ProviderUnavailable as exc:
+        return _unavailable(request, settings, str(exc))
+    log.info("Single sign-on: user %s signed in%s", done.user.id,
+             " (account created)" if done.created else "")
+    return signed_in_redirect(request, session, settings, user=done.user,
+                              url=safe_next(done.next_url))
