@@ -5,6 +5,7 @@ started again on the same port (an outage)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import email
 import email.policy
@@ -45,9 +46,12 @@ class Received:
 class _Handler:
     received: list[Received] = field(default_factory=list)
     reply: str = "250 OK"  # what the server answers to DATA (e.g. "451 ..." or "550 ...")
+    delay: float = 0.0  # seconds the server takes to accept each message
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if not self.reply.startswith("250"):
             return self.reply
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -213,14 +213,16 @@ def publish(request: Request, slug: str, user: TrainerUser, session: SessionDep,
     if draft is None:
         raise HTTPException(status_code=404)
     try:
-        publishing.publish(session, draft, author=user, message=message)
+        published = publishing.publish(session, draft, author=user, message=message)
     except DraftError as exc:
         return _course(request, session, draft, status_code=422,
                        errors={exc.field: str(exc)}, typed={"message": message})
     except PackageError as exc:
         return _course(request, session, draft, status_code=422, problems=exc.problems,
                        typed={"message": message})
-    return redirect(request, f"/author/{slug}", notice="published")
+    return redirect(request, f"/author/{slug}",
+                    notice="published-recount" if published.report.recount_queued
+                    else "published")
 
 
 @router.post("/author/{slug}/discard")

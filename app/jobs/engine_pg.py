@@ -25,27 +25,29 @@ def conninfo(database_url: str) -> str:
         hide_password=False)
 
 
-def build_app(env: JobEnv) -> App:
+def build_app(env: JobEnv, *, periodic: bool = True) -> App:
+    """The worker's app. Without ``periodic`` (a worker that runs what is due and stops)
+    nothing is deferred on a schedule."""
     app = App(connector=PsycopgConnector(conninfo=conninfo(env.settings.database_url),
                                          min_size=1, max_size=4))
     for spec in TASKS.values():
-        _register(app, env, spec)
-
+        _register(app, env, spec, periodic=periodic)
     stalled_after = env.settings.worker_stalled_seconds
 
-    @app.periodic(cron="* * * * *", periodic_id="retry-stalled")
     @app.task(name="podium.retry_stalled_jobs", queueing_lock="retry-stalled",
               pass_context=True)
     async def retry_stalled_jobs(context: JobContext, timestamp: int) -> None:
         await retry_stalled(context.app, seconds=stalled_after)
 
-    @app.periodic(cron="41 3 * * *", periodic_id="remove-old-jobs")
     @app.task(name="podium.remove_old_jobs", queueing_lock="remove-old-jobs",
               pass_context=True)
     async def remove_old_jobs(context: JobContext, timestamp: int) -> None:
         await context.app.job_manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS,
                                                       include_failed=False)
 
+    if periodic:
+        app.periodic(cron="* * * * *", periodic_id="retry-stalled")(retry_stalled_jobs)
+        app.periodic(cron="41 3 * * *", periodic_id="remove-old-jobs")(remove_old_jobs)
     return app
 
 
@@ -67,7 +69,7 @@ async def retry_stalled(app: App, *, seconds: float) -> int:
     return len(stalled)
 
 
-def _register(app: App, env: JobEnv, spec: TaskSpec) -> None:
+def _register(app: App, env: JobEnv, spec: TaskSpec, *, periodic: bool) -> None:
     retry = spec.retry_strategy(env.settings) or False
     if spec.cron is not None:
         def run_periodic(context: JobContext, timestamp: int) -> None:
@@ -75,7 +77,8 @@ def _register(app: App, env: JobEnv, spec: TaskSpec) -> None:
 
         task = app.task(name=spec.name, pass_context=True, retry=retry,
                         queueing_lock=f"periodic:{spec.name}")(run_periodic)
-        app.periodic(cron=spec.cron, periodic_id=spec.name)(task)
+        if periodic:
+            app.periodic(cron=spec.cron, periodic_id=spec.name)(task)
     else:
         def run_task(context: JobContext, **arguments: Any) -> None:
             spec.func(env, **arguments)
@@ -85,8 +88,9 @@ def _register(app: App, env: JobEnv, spec: TaskSpec) -> None:
 
 async def run_worker(env: JobEnv, *, once: bool = False, concurrency: int | None = None,
                      name: str | None = None, install_signal_handlers: bool = True) -> None:
-    """Run a Procrastinate worker until stopped (or, with ``once``, until no job is due)."""
-    app = build_app(env)
+    """Run a Procrastinate worker until stopped (or, with ``once``, until no job is due,
+    deferring nothing on a schedule)."""
+    app = build_app(env, periodic=not once)
     async with app.open_async():
         # a worker starting after a crash takes over what the crashed one held
         await retry_stalled(app, seconds=env.settings.worker_stalled_seconds)

@@ -54,25 +54,26 @@ def save_preferences(request: Request, user: CurrentUser, session: SessionDep,
     return redirect(request, "/account/notifications", notice="notifications-saved")
 
 
-Token = Annotated[str, Path(max_length=100)]
-
+# The token is any text: one not of a token's shape is refused before any lookup, with
+# the page of an unknown link (a length limit on the path would answer 404 instead).
 
 @router.get("/unsubscribe/{token}", dependencies=[Public])
-def unsubscribe_page(request: Request, token: Token, session: SessionDep) -> Response:
+def unsubscribe_page(request: Request, token: str, session: SessionDep) -> Response:
     """A page to confirm (a link opened by a mail scanner must change nothing)."""
     found = service.find_unsubscribe(session, token=token)
     if found is None:
         return render(request, "notifications/unsubscribe.html", {"found": None},
                       status_code=400)
     row, user = found
+    used = row.used_at is not None
     return render(request, "notifications/unsubscribe.html",
                   {"found": True, "category": service.CATEGORIES[row.category],
-                   "email": user.email, "done": row.used_at is not None})
+                   "email": user.email, "done": used, "already": used})
 
 
 @router.post("/unsubscribe/{token}", dependencies=[Public])
 @csrf_exempt
-def unsubscribe(request: Request, token: Token, session: SessionDep) -> Response:
+def unsubscribe(request: Request, token: str, session: SessionDep) -> Response:
     """RFC 8058 one-click: the mail provider posts ``List-Unsubscribe=One-Click`` here
     with no page or cookie of ours, so the one-time token is the only proof needed."""
     result = service.unsubscribe(session, token=token)
@@ -81,4 +82,4 @@ def unsubscribe(request: Request, token: Token, session: SessionDep) -> Response
                       status_code=400)
     return render(request, "notifications/unsubscribe.html",
                   {"found": True, "category": result.category, "email": result.email,
-                   "done": True})
+                   "done": True, "already": result.already})

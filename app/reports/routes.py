@@ -46,6 +46,7 @@ def dashboard(request: Request, user: HRUser, session: SessionDep) -> Response:
     cohorts, departments = service.by_cohort(session, where), service.by_department(session, where)
     over_time = service.completions_over_time(session, where)
     context |= {
+        "updating": service.courses_updating(session, where),
         "choices": service.choices(session), "cohorts": cohorts, "departments": departments,
         "over_time": over_time,
         "cohort_chart": charts.bar_chart(

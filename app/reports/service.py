@@ -133,6 +133,15 @@ def scope(session: Session, flt: ReportFilter, *, today: date) -> Scope:
                  sqlite=session.get_bind().dialect.name == "sqlite")
 
 
+def courses_updating(session: Session, where: Scope) -> list[str]:
+    """Titles of the view's courses whose figures a background job is still recounting
+    (after a change of their required lessons)."""
+    query = select(Course.title).where(col(Course.figures_pending_since).is_not(None))
+    if where.course_ids is not None:
+        query = query.where(col(Course.id).in_(where.course_ids))
+    return list(session.exec(query.order_by(Course.title)).scalars().all())
+
+
 @dataclass(frozen=True)
 class Choices:
     """What the filter fields offer."""

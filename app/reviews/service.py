@@ -78,5 +78,6 @@ def decide(session: Session, *, item: Submission, reviewer: User, decision: str,
                                    kind=item.workbook.kind)
     notify(session, user_id=item.workbook.user_id, kind="workbook-reviewed",
            params={"workbook": item.workbook.kind, "decision": decision,
-                   "reviewer": reviewer.full_name, "comments": len(comments)},
+                   "reviewer": reviewer.full_name,
+                   "comments": sum(1 for text in comments.values() if text.strip())},
            link=item.kind.url, dedupe_key=f"reviewed:{item.version.id}")

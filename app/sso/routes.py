@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.auth.signin import signed_in_redirect
 from app.deps import Public, SessionDep, SettingsDep
@@ -17,6 +19,18 @@ router = APIRouter(prefix="/sso")
 log = logging.getLogger("podium.sso")
 
 CALLBACK_PARAMS = ("code", "state", "error", "error_description", "iss")
+
+
+async def _write_session(request: Request) -> AsyncIterator[Session]:
+    """The callback is a GET that writes (it takes the sign-in in flight, then links or
+    creates the account and a session) after reading: a write transaction from the start,
+    as for a POST. In a read transaction, SQLite refuses the write ("database is locked")
+    whenever another request wrote since the read, e.g. two people signing in at once."""
+    async with request.app.state.db.request_transaction(write=True) as session:
+        yield session
+
+
+WriteSessionDep = Annotated[Session, Depends(_write_session, scope="function")]
 
 
 def _unavailable(request: Request, settings: SettingsDep, reason: str) -> Response:
@@ -43,7 +57,8 @@ def sso_login(request: Request, session: SessionDep, settings: SettingsDep,
 
 
 @router.get("/callback", dependencies=[Public])
-def sso_callback(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def sso_callback(request: Request, session: WriteSessionDep,
+                 settings: SettingsDep) -> Response:
     if not settings.sso_enabled:
         raise HTTPException(status_code=404)
     params = {key: request.query_params.get(key, "")[:4000] for key in CALLBACK_PARAMS}

@@ -29,6 +29,15 @@ from app.models import Role, SsoIdentity, SsoLoginRequest, User, utcnow
 from app.security.tokens import digest, new_token
 from app.sso.provider import ProviderUnavailable, jwks, metadata
 
+# Authlib's OAuth2Client is built on httpx2 when it is installed, else on httpx: a provider
+# that cannot be reached raises the HTTPError of whichever it is.
+try:
+    import httpx2
+
+    HTTP_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx2.HTTPError)
+except ImportError:  # pragma: no cover - production installs without httpx2
+    HTTP_ERRORS = (httpx.HTTPError,)
+
 REQUEST_MINUTES = 10
 LEEWAY_SECONDS = 60
 SCOPES = "openid email profile"
@@ -108,10 +117,10 @@ def finish(session: Session, settings: Settings, *, browser: str, params: dict[s
             token = client.fetch_token(meta["token_endpoint"], code=params["code"],
                                        code_verifier=pending.code_verifier,
                                        grant_type="authorization_code")
-    except httpx.HTTPError as exc:
-        raise ProviderUnavailable(f"token endpoint: {type(exc).__name__}") from exc
     except OAuth2Error as exc:
         raise _untrusted(f"token endpoint refused the code: {exc.error}") from exc
+    except (*HTTP_ERRORS, ValueError) as exc:  # unreachable, 5xx, or not JSON
+        raise ProviderUnavailable(f"token endpoint: {type(exc).__name__}") from exc
     if not isinstance(token.get("id_token"), str):
         raise _untrusted("no ID token")
     claims = validate_id_token(settings, token["id_token"], nonce=pending.nonce, now=now,
@@ -176,7 +185,8 @@ def validate_id_token(settings: Settings, id_token: str, *, nonce: str, now: dat
 def _account(session: Session, settings: Settings, claims: dict[str, Any], *,
              now: datetime) -> tuple[User, bool]:
     """The Podium account for these claims: linked before, linked now by a verified
-    email, or created just in time (when allowed)."""
+    email (unless another identity at this provider is linked to it), or created just in
+    time (when allowed)."""
     issuer, subject = str(claims["iss"]), str(claims["sub"])
     raw_email = claims.get("email")
     email, error = forms.clean_email(raw_email if isinstance(raw_email, str) else "")
@@ -204,6 +214,14 @@ def _account(session: Session, settings: Settings, claims: dict[str, Any], *,
         assert user is not None
     else:
         user = session.exec(select(User).where(User.email == email)).first()
+        if user is not None and _linked_to_another(session, user=user, issuer=issuer):
+            # The provider says this is someone else (another subject) with the address
+            # of a linked account: a reassigned address must not open the old account.
+            raise SsoRefused("This address belongs to another account",
+                             f"{email} is linked to another {settings.oidc_organisation} "
+                             "account in Podium, so Podium cannot sign you in with it. Ask "
+                             "your administrator.", status_code=403,
+                             log_reason=f"user {user.id} is linked to another subject")
         if user is None:
             if not settings.oidc_create_users:
                 raise SsoRefused("You do not have a Podium account yet",
@@ -224,6 +242,14 @@ def _account(session: Session, settings: Settings, claims: dict[str, Any], *,
     session.flush()
     mark_accepted(session, user_id=user.id, now=now)
     return user, created
+
+
+def _linked_to_another(session: Session, *, user: User, issuer: str) -> bool:
+    """Whether the account is linked to an identity at this provider (necessarily another
+    subject than the one signing in: that one was looked up first)."""
+    return session.exec(select(SsoIdentity.id).where(SsoIdentity.user_id == user.id,
+                                                     SsoIdentity.issuer == issuer)
+                        ).first() is not None
 
 
 def _create(session: Session, settings: Settings, *, email: str, claims: dict[str, Any],
