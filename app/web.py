@@ -79,7 +79,7 @@ def _context(request: Request) -> dict[str, Any]:
 
 
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR), context_processors=[_context])
-templates.env.globals["static_version"] = "3"
+templates.env.globals["static_version"] = "4"
 
 
 def _install_filters() -> None:

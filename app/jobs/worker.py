@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
@@ -45,7 +46,10 @@ def run_due_jobs(env: JobEnv, *, rounds: int = 20) -> None:
         LocalRunner(env).run_pending()
         return
     for _ in range(rounds):  # a worker that caught up may stop before a job queued late
-        asyncio.run(engine_pg.run_worker(env, once=True, install_signal_handlers=False))
+        # on a thread of its own: the caller's thread may already run an event loop
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(lambda: asyncio.run(engine_pg.run_worker(
+                env, once=True, install_signal_handlers=False))).result()
         if not engine_pg.jobs_due(env.database):
             return
 

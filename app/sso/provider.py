@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any
 
-import httpx
+import httpx2
 
 from app.config import Settings
 
@@ -25,11 +25,11 @@ class ProviderUnavailable(Exception):
 
 def _get_json(settings: Settings, url: str) -> dict[str, Any]:
     try:
-        response = httpx.get(url, timeout=settings.oidc_timeout_seconds,
+        response = httpx2.get(url, timeout=settings.oidc_timeout_seconds,
                              follow_redirects=False)
         response.raise_for_status()
         data = response.json()
-    except (httpx.HTTPError, ValueError) as exc:
+    except (httpx2.HTTPError, ValueError) as exc:
         raise ProviderUnavailable(f"{url}: {type(exc).__name__}") from exc
     if not isinstance(data, dict):
         raise ProviderUnavailable(f"{url}: not a JSON object")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
+import httpx2
 from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 from authlib.oidc.core import CodeIDToken
@@ -28,15 +28,6 @@ from app.invitations.service import mark_accepted
 from app.models import Role, SsoIdentity, SsoLoginRequest, User, utcnow
 from app.security.tokens import digest, new_token
 from app.sso.provider import ProviderUnavailable, jwks, metadata
-
-# Authlib's OAuth2Client is built on httpx2 when it is installed, else on httpx: a provider
-# that cannot be reached raises the HTTPError of whichever it is.
-try:
-    import httpx2
-
-    HTTP_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx2.HTTPError)
-except ImportError:  # pragma: no cover - production installs without httpx2
-    HTTP_ERRORS = (httpx.HTTPError,)
 
 REQUEST_MINUTES = 10
 LEEWAY_SECONDS = 60
@@ -119,7 +110,7 @@ def finish(session: Session, settings: Settings, *, browser: str, params: dict[s
                                        grant_type="authorization_code")
     except OAuth2Error as exc:
         raise _untrusted(f"token endpoint refused the code: {exc.error}") from exc
-    except (*HTTP_ERRORS, ValueError) as exc:  # unreachable, 5xx, or not JSON
+    except (httpx2.HTTPError, ValueError) as exc:  # unreachable, 5xx, or not JSON
         raise ProviderUnavailable(f"token endpoint: {type(exc).__name__}") from exc
     if not isinstance(token.get("id_token"), str):
         raise _untrusted("no ID token")
@@ -266,10 +257,19 @@ def _create(session: Session, settings: Settings, *, email: str, claims: dict[st
 
 
 def role_from_claims(settings: Settings, claims: dict[str, Any]) -> Role:
-    """The role the configured claim gives (through the role map, or a role's own name),
-    else the default role."""
+    """The role the configured claim gives, else the default role. With a role map, only
+    mapped values count; without one, a value that is exactly a role's name (``hr``), so
+    a group merely called "Admin" at the provider never makes anyone a Podium admin."""
     if not settings.oidc_role_claim:
         return settings.oidc_default_role
+    raw = claims.get(settings.oidc_role_claim)
+    values = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    mapping = settings.role_map or {role.value: role for role in Role}
+    found = {mapping[value] for value in values if isinstance(value, str) and value in mapping}
+    for role in ROLE_PRECEDENCE:
+        if role in found:
+            return role
+    return settings.oidc_default_role
     raw = claims.get(settings.oidc_role_claim)
     values = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
     mapping = settings.role_map

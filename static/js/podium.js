@@ -29,6 +29,16 @@
     area.dispatchEvent(new Event("input", { bubbles: true }));
   });
 
+  // "Forgot your password?" takes along the address already typed on the sign-in form.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-carry-email]");
+    if (!link) { return; }
+    var field = document.querySelector(link.getAttribute("data-carry-email"));
+    if (field && field.value.trim()) {
+      link.href = link.pathname + "?email=" + encodeURIComponent(field.value.trim());
+    }
+  });
+
   function csrfToken() {
     try {
       return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"] || "";

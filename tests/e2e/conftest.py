@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import uvicorn
@@ -30,12 +31,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(database_url: str, database: Database) -> Iterator[str]:
-    # Plain http on loopback, so the session cookie cannot be Secure here.
-    settings = make_settings(database_url, cookie_secure=False)
-    app = create_app(settings, database)
+@contextmanager
+def serve(database_url: str, database: Database, **overrides: object) -> Iterator[str]:
+    """The app with these settings, served by uvicorn on a free loopback port (plain http,
+    so the session cookie cannot be Secure here); yields its address."""
     port = _free_port()
+    address = f"http://127.0.0.1:{port}"
+    settings = make_settings(database_url, **{"cookie_secure": False, "base_url": address,
+                                              **overrides})
+    app = create_app(settings, database)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -45,9 +49,24 @@ def live_server(database_url: str, database: Database) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield address
     server.should_exit = True
-    thread.join(timeout=10)
+    thread.join(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, database: Database) -> Iterator[str]:
+    with serve(database_url, database) as address:
+        yield address
+
+
+@pytest.fixture
+def dev_server(database_url: str, database: Database) -> Iterator[str]:
+    """Podium as `make run` serves it: development mode, emails in the admins' mailbox,
+    background jobs run in the server's own process (for one test only, so its worker
+    never touches another test's jobs)."""
+    with serve(database_url, database, env="development", worker_in_process=True) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")
@@ -65,20 +84,27 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-@pytest.fixture
-def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server, viewport={"width": 1024, "height": 768})
+@contextmanager
+def browser_page(browser, base_url: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser context on ``base_url``; JavaScript errors fail the test (HTTP
+    statuses are asserted by the tests themselves)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1024, "height": 768})
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # JavaScript errors fail the test; HTTP statuses are asserted by the tests themselves.
     page.on("console", lambda msg: errors.append(msg.text)
             if msg.type == "error" and not msg.text.startswith("Failed to load resource")
             else None)
     yield page
     context.close()
     assert errors == [], f"browser errors: {errors}"
+
+
+@pytest.fixture
+def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    with browser_page(browser, live_server) as page:
+        yield page
 
 
 EXECUTIVE = "executive@demo.podium.example"
