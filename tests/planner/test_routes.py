@@ -528,7 +528,8 @@ def test_counter_counts_against_the_network_limit(client: TestClient, executive:
     response = count_draft(client, "x", "See https://example.com/" + "a" * 100)
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert 'id="draft-counter"' in response.text
+    # only the counter's content: the element that listens for typing stays in the page
+    assert 'id="count-draft"' in response.text and 'id="draft-counter"' not in response.text
     # "See " is 4 and a link is 23 whatever its length.
     assert "27 / 280" in response.text
     response = count_draft(client, "x", "f" * 281)
@@ -546,7 +547,7 @@ def test_counter_for_an_unknown_network_shows_nothing(client: TestClient,
                                                       executive: User) -> None:
     response = count_draft(client, "myspace", "hello")
     assert response.status_code == 200
-    assert 'id="draft-counter"' in response.text
+    assert "<html" not in response.text
     assert "counter-figure" not in response.text
 
 
