@@ -433,7 +433,7 @@ def worker(
     settings = _settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                                                    "%(message)s")
-    redact.install(("podium", "procrastinate"))
+    redact.install()
     database = Database(settings.database_url)
     try:
         asyncio.run(jobs_worker.run(JobEnv(settings, database), once=once,

@@ -28,8 +28,12 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def install(logger_names: tuple[str, ...] = ("uvicorn.access", "uvicorn.error", "podium"),
-            ) -> None:
+# A logger's filters see only the records logged through it (not its children's).
+LOGGERS = ("uvicorn.access", "uvicorn.error", "podium", "podium.jobs", "podium.mail",
+           "podium.sso", "procrastinate")
+
+
+def install(logger_names: tuple[str, ...] = LOGGERS) -> None:
     """Add the filter to the loggers that may print request paths (once per logger)."""
     for name in logger_names:
         logger = logging.getLogger(name)

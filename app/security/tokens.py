@@ -28,11 +28,6 @@ def csrf_token_valid(secret: bytes, cookie_value: str | None, token: str | None)
     return hmac.compare_digest(csrf_token_for(secret, cookie_value), token)
 
 
-def digest_matches(token: str, stored_digest: str) -> bool:
-    """Constant-time comparison of a presented token with a stored digest."""
-    return hmac.compare_digest(digest(token), stored_digest)
-
-
 def looks_like_token(value: str) -> bool:
     """A value of the shape ``new_token`` makes (cheap check before any lookup)."""
     return 40 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)

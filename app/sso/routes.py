@@ -50,7 +50,11 @@ def sso_login(request: Request, session: SessionDep, settings: SettingsDep,
         raise HTTPException(status_code=404)
     try:
         url = service.start(session, settings, browser=request.state.pre_session_cookie,
-                            next_url=safe_next(next))
+                            next_url=safe_next(next),
+                            client=request.client.host if request.client else "unknown")
+    except service.SsoRefused as exc:
+        return render(request, "sso/error.html", {"title": exc.title, "message": exc.message},
+                      status_code=exc.status_code)
     except service.ProviderUnavailable as exc:
         return _unavailable(request, settings, str(exc))
     return RedirectResponse(url, status_code=303)

@@ -20,16 +20,19 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.admin import forms
 from app.config import Settings
 from app.invitations.service import mark_accepted
 from app.models import Role, SsoIdentity, SsoLoginRequest, User, utcnow
+from app.security import ratelimit
 from app.security.tokens import digest, new_token
 from app.sso.provider import ProviderUnavailable, jwks, metadata
 
 REQUEST_MINUTES = 10
+STARTS_PER_CLIENT_PER_HOUR = 120  # each start writes a row until it expires
 LEEWAY_SECONDS = 60
 SCOPES = "openid email profile"
 # When a person's claim maps to several roles, the one with the most access wins.
@@ -59,20 +62,28 @@ def _client(settings: Settings) -> OAuth2Client:
 
 
 def start(session: Session, settings: Settings, *, browser: str, next_url: str,
-          now: datetime | None = None) -> str:
+          client: str = "", now: datetime | None = None) -> str:
     """Record a sign-in for this browser and return the provider's address to go to.
-    Raises ProviderUnavailable."""
+    Raises ProviderUnavailable, or SsoRefused when this client started too many."""
     now = now or utcnow()
-    endpoint = metadata(settings)["authorization_endpoint"]
+    endpoint = metadata(settings)["authorization_endpoint"]  # before any write
+    verdict = ratelimit.hit(session, f"sso-start:{client}", limit=STARTS_PER_CLIENT_PER_HOUR,
+                            window=timedelta(hours=1), now=now)
+    if not verdict.allowed:
+        minutes = (verdict.retry_after_seconds + 59) // 60
+        raise SsoRefused("Too many sign-ins started",
+                         f"Too many sign-ins were started from your network. Try again in "
+                         f"{minutes} minute{'s' if minutes != 1 else ''}.", status_code=429,
+                         log_reason=f"client {client} over the limit")
     state, nonce, verifier = new_token(), new_token(), new_token() + new_token()[:20]
     session.add(SsoLoginRequest(state_hash=digest(state), browser_hash=digest(browser),
                                 nonce=nonce, code_verifier=verifier, next_url=next_url,
                                 created_at=now,
                                 expires_at=now + timedelta(minutes=REQUEST_MINUTES)))
     session.flush()
-    with _client(settings) as client:
-        url, _ = client.create_authorization_url(endpoint, state=state, nonce=nonce,
-                                                 code_verifier=verifier)
+    with _client(settings) as oauth:
+        url, _ = oauth.create_authorization_url(endpoint, state=state, nonce=nonce,
+                                                code_verifier=verifier)
     return url
 
 
@@ -219,10 +230,27 @@ def _account(session: Session, settings: Settings, claims: dict[str, Any], *,
                                  f"{email} has no account in Podium, and accounts are not "
                                  "created at first sign-in here. Ask your administrator to "
                                  "invite you.", status_code=403, log_reason="unknown user")
-            user = _create(session, settings, email=email, claims=claims, now=now)
-            created = True
-        identity = SsoIdentity(user_id=user.id, issuer=issuer, subject=subject, email=email,
-                               created_at=now)
+            try:
+                with session.begin_nested():  # the same person may sign in twice at once
+                    user = _create(session, settings, email=email, claims=claims, now=now)
+                    session.add(SsoIdentity(user_id=user.id, issuer=issuer, subject=subject,
+                                            email=email, created_at=now))
+                    session.flush()
+                created = True
+            except IntegrityError:  # the other sign-in created the account first: use it
+                user = None
+            identity = session.exec(select(SsoIdentity).where(
+                SsoIdentity.issuer == issuer, SsoIdentity.subject == subject)).first()
+            if identity is not None:
+                user = session.get(User, identity.user_id)
+            if identity is None or user is None:
+                raise SsoRefused("Sign-in did not finish",
+                                 "Your account was being set up by another sign-in at the "
+                                 "same moment. Sign in again.", status_code=409,
+                                 log_reason="concurrent first sign-in")
+        else:
+            identity = SsoIdentity(user_id=user.id, issuer=issuer, subject=subject,
+                                   email=email, created_at=now)
     if not user.is_active:
         raise SsoRefused("Your account is disabled",
                          "Your Podium account has been disabled. Ask your administrator.",

@@ -78,7 +78,8 @@ def test_admin_invites_and_the_person_sets_a_password(client, new_client, login_
     # the link works once
     again = new_client().get(path)
     assert again.status_code == 400 and "This invitation no longer works" in again.text
-    assert "Active" in client.get("/admin/users?q=nia").text
+    listed = client.get("/admin/users?q=nia").text
+    assert "Active" in listed and "invitation accepted" in listed
     # and the password is the one chosen
     fresh = new_client()
     login(fresh, "nia.okoro@acme.example", PASSWORD)

@@ -560,3 +560,14 @@ def test_a_forgotten_password_of_an_sso_account_points_to_sso(
     (reset,) = _emails(database, "plain@acme.example")  # an account not linked: a link
     assert reset.kind == "password-reset"
     assert "/password/reset/" in open_content(podium.settings, reset).text
+
+
+def test_starting_sign_ins_is_limited_per_client(sso_client: TestClient, database: Database,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "STARTS_PER_CLIENT_PER_HOUR", 3)
+    for _ in range(3):
+        assert sso_client.get("/sso/login").status_code == 303
+    refused = sso_client.get("/sso/login")
+    text = _assert_refused(refused, 429, "Too many sign-ins started")
+    assert "Try again in 60 minutes" in text
+    assert count(database, SsoLoginRequest) == 3
