@@ -184,7 +184,7 @@ SAMPLE_LEARNERS = (
     SampleLearner("hannah.becker@demo.podium.example", "Hannah Becker", "Executive Board",
                   (DEMO_COHORT,), 50, -5, 0.6, 76, "in-progress", None),
     SampleLearner("kwame.mensah@demo.podium.example", "Kwame Mensah", "Operations",
-                  (SECOND_COHORT,), 21, 21, 0.3, 74, "in-progress", None),
+                  (SECOND_COHORT,), 21, 21, 0.3, 74, "in-review", None),  # see rollout()
     SampleLearner("mei.lin@demo.podium.example", "Mei Lin", "Marketing",
                   (DEMO_COHORT, SECOND_COHORT), 20, 22, 1.0, 95, "approved", "approved"),
     SampleLearner("oliver.grant@demo.podium.example", "Oliver Grant", "Finance",

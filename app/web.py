@@ -84,7 +84,7 @@ templates.env.globals["static_version"] = "4"
 
 def _install_filters() -> None:
     from app.content.limits import measure, see_more_split
-    from app.courses.service import item_url
+    from app.courses.urls import item_url
     from app.quizzes import grading
     from app.quizzes.render import describe_response, feedback_html, question_html
     from app.workbooks.service import STATUS_LABELS

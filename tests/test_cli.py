@@ -5,8 +5,8 @@ from typer.testing import CliRunner
 
 from app.admin import service
 from app.cli import cli
-from app.demo import SAMPLE_LEARNERS
-from app.models import Enrolment, Role, User
+from app.demo import DEMO_INVITEE, SAMPLE_LEARNERS
+from app.models import EmailMessage, Enrolment, Invitation, Notification, Role, User
 from tests.conftest import TEST_SECRET
 
 runner = CliRunner()
@@ -75,12 +75,29 @@ def test_demo_is_idempotent_and_development_only(database, database_url):
     assert first.exit_code == 0, first.output
     for role in Role:
         assert f"{role.value}@demo.podium.example" in first.output
+    assert "Jamie Rivera has a pending invitation" in first.output
+    with database.session() as s:
+        after_first = sorted((n.user_id, n.kind) for n in s.exec(select(Notification)))
+        emails_first = len(s.exec(select(EmailMessage)).all())
     second = runner.invoke(cli, ["demo"], env=dev)
     assert second.exit_code == 0 and "(already there)" in second.output
     with database.session() as s:
         users = s.exec(select(User)).all()
-        # one account per role, and the sample executives (who cannot sign in)
-        assert len(users) == 4 + len(SAMPLE_LEARNERS)
+        # one account per role, the sample executives (who cannot sign in), the invitee
+        assert len(users) == 4 + len(SAMPLE_LEARNERS) + 1
+        invitee = s.exec(select(User).where(User.email == DEMO_INVITEE.email)).one()
+        assert invitee.password_hash is None
+        [invitation] = s.exec(select(Invitation).where(Invitation.user_id == invitee.id)).all()
+        assert invitation.accepted_at is None and invitation.revoked_at is None
+        # notifications for every role: a digest for the trainer and the admin (a persona
+        # waits for review), a weekly summary for HR and the admin, the executives'
+        # enrolments; made once, however often the demo runs
+        notes = sorted((n.user_id, n.kind) for n in s.exec(select(Notification)))
+        assert notes == after_first
+        kinds = [kind for _, kind in notes]
+        assert kinds.count("review-digest") == 2 and kinds.count("programme-summary") == 2
+        assert kinds.count("enrolled") == 1 + len(SAMPLE_LEARNERS)
+        assert len(s.exec(select(EmailMessage)).all()) == emails_first
         samples = {sample.email for sample in SAMPLE_LEARNERS}
         assert all(u.password_hash is None for u in users if u.email in samples)
         assert len(s.exec(select(Enrolment)).all()) == 1 + len(SAMPLE_LEARNERS)

@@ -7,7 +7,6 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
@@ -15,6 +14,14 @@ from sqlmodel import Session, col, select
 from app.content.markdown import render_markdown
 from app.courses.package import asset_link_target, lesson_link_target, write_package
 from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec
+from app.courses.urls import (  # noqa: F401  (re-exported: where pages found them)
+    asset_url,
+    certificate_url,
+    course_url,
+    item_url,
+    lesson_url,
+    quiz_url,
+)
 from app.learning import summary
 from app.models import Course, CourseAsset, Lesson, Module, utcnow
 from app.quizzes.spec import QuizSettings
@@ -42,34 +49,6 @@ class ImportReport:
         if self.recount_queued:
             text += "; the enrolments' progress figures are being recounted in the background"
         return text + "."
-
-
-def course_url(course_slug: str) -> str:
-    return f"/courses/{quote(course_slug)}"
-
-
-def certificate_url(course_slug: str) -> str:
-    return f"/courses/{quote(course_slug)}/certificate"
-
-
-def lesson_url(course_slug: str, lesson_slug: str, fragment: str | None = None) -> str:
-    url = f"/courses/{quote(course_slug)}/lessons/{quote(lesson_slug)}"
-    return f"{url}#{quote(fragment)}" if fragment else url
-
-
-def quiz_url(course_slug: str, quiz_slug: str) -> str:
-    return f"/courses/{quote(course_slug)}/quizzes/{quote(quiz_slug)}"
-
-
-def item_url(course_slug: str, lesson: Lesson | LessonRef) -> str:
-    """The page of a course item: a reading lesson or a quiz."""
-    if lesson.kind == "quiz":
-        return quiz_url(course_slug, lesson.slug)
-    return lesson_url(course_slug, lesson.slug)
-
-
-def asset_url(course_slug: str, name: str) -> str:
-    return f"/courses/{quote(course_slug)}/assets/{quote(name)}"
 
 
 def render_lesson(spec: CourseSpec, module_slug: str, body: str) -> str:

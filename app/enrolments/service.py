@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.admin import forms
-from app.courses.service import course_url
+from app.courses.urls import course_url
 from app.learning import service as learning
 from app.learning import summary
 from app.models import (

@@ -11,7 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Requ
 from fastapi.responses import Response
 
 from app.courses import service as courses
-from app.courses.service import quiz_url
+from app.courses.urls import quiz_url
 from app.deps import DatabaseDep, ExecutiveUser, LearnerOrStaffUser, Public, SessionDep
 from app.learning import service
 from app.learning.access import course_for, ensure_unlocked, lesson_for

@@ -16,8 +16,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
-from app.courses.service import LessonRef, ModuleRef, certificate_url, course_outline
+from app.courses.service import LessonRef, ModuleRef, course_outline
 from app.courses.spec import ACTIVITY_KINDS
+from app.courses.urls import certificate_url
 from app.db import insert_for
 from app.learning import summary
 from app.models import (

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from app.courses.service import course_url
+from app.courses.urls import course_url
 from app.models import Course, Enrolment, Notification, Role, User
 from app.notifications.service import notify
 

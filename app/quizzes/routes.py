@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.courses.service import quiz_url
+from app.courses.urls import quiz_url
 from app.deps import (
     DatabaseDep,
     ExecutiveUser,

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from app.courses.service import quiz_url
+from app.courses.urls import quiz_url
 from app.db import insert_for
 from app.learning import summary
 from app.models import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.demo import DEMO_PASSWORD
+from app.demo import DEMO_PASSWORD, SAMPLE_LEARNERS
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,9 @@ def test_admin_live_search_uses_htmx(page, demo):  # type: ignore[no-untyped-def
     _sign_in(page, "admin@demo.podium.example")
     page.wait_for_url("**/")
     page.goto("/admin/users")
-    assert page.get_by_text("4 users").is_visible()
+    # the four demo accounts, the sample executives and the pending invitee
+    total = 4 + len(SAMPLE_LEARNERS) + 1
+    assert page.get_by_text(f"{total} users", exact=True).is_visible()
     with page.expect_response(lambda r: "/admin/users?q=jordan" in r.url and r.status == 200):
         page.get_by_label("Search").fill("jordan")
     page.get_by_text("1 user", exact=True).wait_for()

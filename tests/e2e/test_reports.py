@@ -70,4 +70,5 @@ def test_hr_filters_by_cohort_and_downloads_xlsx(page, demo, tmp_path):  # type:
                                "Not started" if sample.share_done == 0 else "In progress")
         assert isinstance(row[percent], int | float)
         assert row[persona] == {None: "Not started", "approved": "Approved",
-                                "in-progress": "In progress"}[sample.persona]
+                                "in-progress": "In progress",
+                                "in-review": "In review"}[sample.persona]
