@@ -25,7 +25,14 @@ run: $(VENV)/.runtime
 	@echo "Podium is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(DEV_ENV) $(BIN)/podium serve
 
-test: $(VENV)/.dev
+# The OpenID Connect provider the single sign-on tests sign in at (npm, from the lock file);
+# without Node.js those tests are skipped locally (CI installs Node.js and fails instead).
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the single sign-on tests will be skipped"; fi
+
+test: $(VENV)/.dev tests/oidc/node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -40,4 +47,4 @@ lock:
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/oidc/node_modules

@@ -61,8 +61,8 @@ class Settings(BaseSettings):
     smtp_ca_file: Path | None = None  # extra CA bundle to trust (a company's own relay)
     smtp_timeout_seconds: float = 30
     mail_from: str = "Podium <podium@localhost>"
-    mail_max_attempts: int = 8  # then the email is marked failed (about 1.5 days of retries)
-    mail_retry_base_seconds: int = 4  # retries wait 4 s, 16 s, 64 s, ... (base, base², …)
+    mail_max_attempts: int = 9  # then the email is marked failed: retries span about a day
+    mail_retry_base_seconds: int = 4  # retries wait 4 s, 16 s, 64 s, ... 18 h (base, base², …)
 
     # Invitations and password reset
     invitation_days: int = 7

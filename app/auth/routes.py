@@ -36,8 +36,8 @@ def login(
             error = (f"Too many failed attempts. Try again in {minutes} minute"
                      f"{'s' if minutes != 1 else ''}.")
         elif outcome.sso_required:
-            error = (f"Your account signs in with {settings.oidc_organisation}: use the "
-                     "button below.")
+            error = (f"Your account signs in with {settings.oidc_organisation}: use "
+                     f"“Sign in with {settings.oidc_organisation}” above.")
         else:
             error = "That email and password do not match an active account."
         context = {"next": safe_next(next), "email": email[:254], "error": error}

@@ -495,7 +495,7 @@ def test_linked_accounts_cannot_use_a_password_when_password_login_is_off(
     browser = podium.browser()
     refused = _password_login(browser, "linked@acme.example")
     assert refused.status_code == 400
-    assert "Your account signs in with Acme: use the button below." in page_text(refused)
+    assert "Your account signs in with Acme: use “Sign in with Acme” above." in page_text(refused)
     assert SESSION_COOKIE not in refused.headers.get("set-cookie", "")
     assert count(database, AuthSession) == sessions
     assert signed_in_name(browser) is None
