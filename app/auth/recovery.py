@@ -14,14 +14,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.auth.service import normalise_email, set_password, uses_sso_only
+from app.auth.service import (
+    link_holder,
+    new_password_errors,
+    normalise_email,
+    set_password,
+    uses_sso_only,
+)
 from app.config import Settings
 from app.jobs.queue import defer
 from app.mail.compose import absolute, queue_email
 from app.models import PasswordReset, User, utcnow
 from app.security import ratelimit
-from app.security.passwords import PasswordPolicyError, check_policy
-from app.security.tokens import digest, looks_like_token, new_token
+from app.security.tokens import digest, new_token
 
 HOUR = timedelta(hours=1)
 
@@ -83,17 +88,11 @@ class ResetLink:
 def find_reset(session: Session, *, token: str, now: datetime | None = None,
                lock: bool = False) -> ResetLink | None:
     """The reset a link stands for, if it can still be used."""
-    if not looks_like_token(token):
-        return None
     now = now or utcnow()
-    query = select(PasswordReset, User).join(User, col(User.id) == PasswordReset.user_id) \
-        .where(PasswordReset.token_hash == digest(token))
-    if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=PasswordReset)
-    row = session.exec(query).first()
-    if row is None:
+    found = link_holder(session, PasswordReset, token=token, lock=lock)
+    if found is None:
         return None
-    reset, user = row
+    reset, user = found
     changed_later = user.password_changed_at is not None and \
         user.password_changed_at > reset.created_at
     if reset.used_at is not None or reset.expires_at <= now or changed_later \
@@ -106,13 +105,7 @@ def complete_reset(session: Session, settings: Settings, *, link: ResetLink, pas
                    confirm: str) -> dict[str, str]:
     """Set the new password; field errors, or {} when done (every session has ended and
     every other unused link of the account is void)."""
-    errors: dict[str, str] = {}
-    try:
-        check_policy(password)
-    except PasswordPolicyError as exc:
-        errors["password"] = str(exc)
-    if password != confirm:
-        errors["confirm_password"] = "The two passwords differ."  # noqa: S105
+    errors = new_password_errors(password, confirm)
     if errors:
         return errors
     now = utcnow()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
@@ -22,9 +23,10 @@ from app.security.passwords import (
     hash_password,
     verify_password,
 )
-from app.security.tokens import digest, new_token
+from app.security.tokens import digest, looks_like_token, new_token
 
 TOUCH_INTERVAL = timedelta(seconds=60)
+T = TypeVar("T", bound=Any)
 
 
 def hash_params(settings: Settings) -> HashParams:
@@ -171,6 +173,22 @@ def purge_expired_sessions(session: Session, *, now: datetime | None = None) -> 
     return result.rowcount or 0
 
 
+def link_holder(session: Session, model: type[T], *, token: str,
+                lock: bool = False) -> tuple[T, User] | None:
+    """The row of a one-time link (``model`` has ``token_hash`` and ``user_id``: an
+    invitation, a password reset) and its account, found by the token's digest. With
+    ``lock`` the row stays locked to the end of the transaction (PostgreSQL; SQLite has
+    one writer), so a link used twice at once works once."""
+    if not looks_like_token(token):
+        return None
+    query = select(model, User).join(User, col(User.id) == model.user_id) \
+        .where(model.token_hash == digest(token))
+    if lock and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=model)
+    row = session.exec(query).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 def uses_sso_only(session: Session, settings: Settings, *, user: User) -> bool:
     """An account linked to the organisation's identity provider, when password sign-in
     is switched off for such accounts."""
@@ -189,6 +207,20 @@ def set_password(session: Session, settings: Settings, *, user: User, password: 
     session.flush()
 
 
+def new_password_errors(password: str, confirm: str, *, field: str = "password",
+                        differ: str = "The two passwords differ.") -> dict[str, str]:
+    """A chosen password and its repetition, checked: messages per field (``field`` and
+    ``confirm_password``), empty when both are fine."""
+    errors: dict[str, str] = {}
+    try:
+        check_policy(password)
+    except PasswordPolicyError as exc:
+        errors[field] = str(exc)
+    if password != confirm:
+        errors["confirm_password"] = differ
+    return errors
+
+
 def change_own_password(session: Session, settings: Settings, *, user: User,
                         current_password: str, new_password: str,
                         confirm_password: str) -> dict[str, str]:
@@ -197,12 +229,8 @@ def change_own_password(session: Session, settings: Settings, *, user: User,
     ok, _ = verify_password(current_password, user.password_hash, hash_params(settings))
     if not ok:
         errors["current_password"] = "This is not your current password."  # noqa: S105
-    try:
-        check_policy(new_password)
-    except PasswordPolicyError as exc:
-        errors["new_password"] = str(exc)
-    if new_password != confirm_password:
-        errors["confirm_password"] = "The two new passwords differ."  # noqa: S105
+    errors |= new_password_errors(new_password, confirm_password, field="new_password",
+                                  differ="The two new passwords differ.")
     if not errors:
         set_password(session, settings, user=user, password=new_password)
     return errors

@@ -14,12 +14,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from app.auth.service import set_password
+from app.auth.service import link_holder, new_password_errors, set_password
 from app.config import Settings
 from app.mail.compose import absolute, queue_email
 from app.models import Invitation, SsoIdentity, User, utcnow
-from app.security.passwords import PasswordPolicyError, check_policy
-from app.security.tokens import digest, looks_like_token, new_token
+from app.security.tokens import digest, new_token
 
 PENDING, ACCEPTED, EXPIRED, REVOKED = "pending", "accepted", "expired", "revoked"
 
@@ -183,17 +182,11 @@ class OpenInvitation:
 def find(session: Session, *, token: str, now: datetime | None = None,
          lock: bool = False) -> OpenInvitation | None:
     """The invitation a link stands for, if it can still be accepted."""
-    if not looks_like_token(token):
-        return None
     now = now or utcnow()
-    query = select(Invitation, User).join(User, col(User.id) == Invitation.user_id) \
-        .where(Invitation.token_hash == digest(token))
-    if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Invitation)
-    row = session.exec(query).first()
-    if row is None:
+    found = link_holder(session, Invitation, token=token, lock=lock)
+    if found is None:
         return None
-    invitation, user = row
+    invitation, user = found
     if state_of(invitation, now).status != PENDING or not user.is_active:
         return None
     return OpenInvitation(invitation, user)
@@ -202,13 +195,7 @@ def find(session: Session, *, token: str, now: datetime | None = None,
 def accept(session: Session, settings: Settings, *, found: OpenInvitation, password: str,
            confirm: str) -> dict[str, str]:
     """Set the invitee's first password; field errors, or {} when accepted."""
-    errors: dict[str, str] = {}
-    try:
-        check_policy(password)
-    except PasswordPolicyError as exc:
-        errors["password"] = str(exc)
-    if password != confirm:
-        errors["confirm_password"] = "The two passwords differ."  # noqa: S105
+    errors = new_password_errors(password, confirm)
     if errors:
         return errors
     now = utcnow()

@@ -4,20 +4,16 @@ Podium's home page, signed in."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from sqlmodel import select
 
 from app.db import Database
-from app.main import create_app
 from app.models import Role, SsoIdentity, User
-from tests.e2e.conftest import _free_port
+from tests.e2e.conftest import serve
 from tests.oidc_provider import OidcProvider, start_provider
-from tests.sso.conftest import require_node, sso_settings_for
+from tests.sso.conftest import require_node, sso_values
 
 pytestmark = pytest.mark.e2e
 
@@ -32,23 +28,8 @@ def provider() -> Iterator[OidcProvider]:
 @pytest.fixture(scope="module")
 def sso_server(database_url: str, database: Database, provider: OidcProvider) -> Iterator[str]:
     """Podium with single sign-on at ``provider``, served on loopback over plain http."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    settings = sso_settings_for(database_url, provider.issuer, base_url=url,
-                                cookie_secure=False)
-    app = create_app(settings, database)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the SSO test server did not start")
-        time.sleep(0.05)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(database_url, database, **sso_values(provider.issuer)) as address:
+        yield address
 
 
 def on_console(msg, errors: list[str], provider: OidcProvider) -> None:  # type: ignore[no-untyped-def]

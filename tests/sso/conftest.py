@@ -35,17 +35,20 @@ def require_node() -> None:
         pytest.skip(reason)
 
 
-def sso_settings_for(database_url: str, issuer: str, **overrides: object) -> Settings:
-    """Production settings with single sign-on at ``issuer`` as the client "podium"."""
-    values: dict[str, object] = {
+def sso_values(issuer: str) -> dict[str, object]:
+    """The settings of single sign-on at ``issuer`` as the client "podium"."""
+    return {
         "oidc_issuer": issuer,
         "oidc_client_id": OidcProvider.client_id,
         "oidc_client_secret": OidcProvider.client_secret,
         "oidc_organisation": ORGANISATION,
         "oidc_timeout_seconds": 5,
     }
-    values.update(overrides)
-    return make_settings(database_url, **values)
+
+
+def sso_settings_for(database_url: str, issuer: str, **overrides: object) -> Settings:
+    """Production settings with single sign-on at ``issuer``."""
+    return make_settings(database_url, **{**sso_values(issuer), **overrides})
 
 
 @pytest.fixture(scope="session")
