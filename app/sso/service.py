@@ -298,21 +298,6 @@ def role_from_claims(settings: Settings, claims: dict[str, Any]) -> Role:
         if role in found:
             return role
     return settings.oidc_default_role
-    raw = claims.get(settings.oidc_role_claim)
-    values = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
-    mapping = settings.role_map
-    found = set()
-    for value in values:
-        if not isinstance(value, str):
-            continue
-        if value in mapping:
-            found.add(mapping[value])
-        elif value.lower() in Role.__members__:
-            found.add(Role(value.lower()))
-    for role in ROLE_PRECEDENCE:
-        if role in found:
-            return role
-    return settings.oidc_default_role
 
 
 __all__ = ["ProviderUnavailable", "SignedIn", "SsoRefused", "finish", "start"]
