@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
 from typing import Annotated
 
-from fastapi import BackgroundTasks, Depends, HTTPException, Request
+from fastapi import BackgroundTasks, Depends, HTTPException, Path, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -22,6 +22,14 @@ from app.models import Role, User
 from app.security.tokens import csrf_token_valid
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Path parameters that are numbers: the id of a row (Integer columns, 32 bits on
+# PostgreSQL) or an ordinal (a version, an attempt, a question). A value out of range is
+# a page that does not exist (404), never a database error. Every int path parameter uses
+# one of these; tests/test_parameters.py checks that.
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+Ordinal = Annotated[int, Path(ge=1, le=100_000)]
 ACCESS_ATTR = "__podium_access__"
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
+from app.content.keys import email_key
 from app.models import Role
 
 MAX_NAME = 200
@@ -23,7 +24,7 @@ def clean_email(raw: str) -> tuple[str, str | None]:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
         return value, f"Not a valid email address: {exc}"
-    return result.normalized.lower(), None
+    return email_key(result.normalized), None
 
 
 def clean_name(raw: str) -> tuple[str, str | None]:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, delete, select
 from app.admin import forms
 from app.auth.service import revoke_user_sessions, set_password
 from app.config import Settings
+from app.content.keys import email_key, text_key
 from app.invitations.service import InvitationState, states_for
 from app.models import Cohort, CohortMember, Role, SsoIdentity, User, utcnow
 
@@ -113,7 +114,7 @@ def get_user(session: Session, user_id: int) -> User | None:
 
 
 def get_user_by_email(session: Session, email: str) -> User | None:
-    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+    return session.exec(select(User).where(User.email == email_key(email))).first()
 
 
 @dataclass
@@ -156,7 +157,7 @@ def create_user(session: Session, settings: Settings, *, email: str, full_name: 
                 role: Role, department: str | None = None, password: str | None = None,
                 cohort_ids: list[int] | None = None) -> User:
     """Create an account (fields already validated). Raises PasswordPolicyError."""
-    user = User(email=email.lower(), full_name=full_name, role=role,
+    user = User(email=email_key(email), full_name=full_name, role=role,
                 department=department or None)
     session.add(user)
     session.flush()
@@ -170,7 +171,7 @@ def create_user(session: Session, settings: Settings, *, email: str, full_name: 
 def update_user(session: Session, *, user: User, email: str, full_name: str, role: Role,
                 department: str | None, cohort_ids: list[int]) -> None:
     role_changed = user.role != role
-    user.email, user.full_name, user.role = email.lower(), full_name, role
+    user.email, user.full_name, user.role = email_key(email), full_name, role
     user.department = department or None
     user.updated_at = utcnow()
     session.add(user)
@@ -242,11 +243,12 @@ def get_cohort(session: Session, cohort_id: int) -> Cohort | None:
 
 
 def get_cohort_by_name(session: Session, name: str) -> Cohort | None:
-    return session.exec(select(Cohort).where(func.lower(Cohort.name) == name.lower())).first()
+    """The cohort with this name, however it is written (case, accents' encoding)."""
+    return session.exec(select(Cohort).where(Cohort.name_key == text_key(name))).first()
 
 
 def create_cohort(session: Session, *, name: str, start_date: date | None = None) -> Cohort:
-    cohort = Cohort(name=name, start_date=start_date)
+    cohort = Cohort(name=name, name_key=text_key(name), start_date=start_date)
     session.add(cohort)
     session.flush()
     return cohort
@@ -261,7 +263,7 @@ def get_or_create_cohort(session: Session, *, name: str) -> tuple[Cohort, bool]:
 
 def update_cohort(session: Session, *, cohort: Cohort, name: str,
                   start_date: date | None) -> None:
-    cohort.name, cohort.start_date = name, start_date
+    cohort.name, cohort.name_key, cohort.start_date = name, text_key(name), start_date
     session.add(cohort)
     session.flush()
 

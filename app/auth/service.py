@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.content.keys import email_key
 from app.db import insert_for
 from app.models import AuthSession, LoginThrottle, Notification, SsoIdentity, User, utcnow
 from app.security.passwords import (
@@ -35,7 +36,7 @@ def hash_params(settings: Settings) -> HashParams:
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return email_key(email)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app.admin import service as admin_service
 from app.auth.signin import signed_in_redirect
-from app.deps import AdminUser, Public, SessionDep, SettingsDep
+from app.deps import AdminUser, Public, RowId, SessionDep, SettingsDep
 from app.invitations import service
 from app.models import Role
 from app.web import redirect, render
@@ -18,7 +18,7 @@ from app.web import redirect, render
 router = APIRouter()
 
 FormStr = Annotated[str, Form(max_length=5000)]
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+UserId = RowId
 
 
 def _form(session: SessionDep, data: admin_service.UserInput) -> dict:

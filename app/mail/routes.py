@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from app.deps import AdminUser, SessionDep, SettingsDep
+from app.deps import AdminUser, RowId, SessionDep, SettingsDep
 from app.mail import outbox
 from app.web import render
 
@@ -29,7 +29,7 @@ def mailbox(request: Request, admin: AdminUser, session: SessionDep, settings: S
 
 
 @router.get("/{email_id}")
-def message(request: Request, email_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+def message(request: Request, email_id: RowId,
             admin: AdminUser, session: SessionDep, settings: SettingsDep) -> Response:
     found = outbox.get(session, settings, email_id=email_id)
     if found is None:

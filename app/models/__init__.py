@@ -1,5 +1,6 @@
 """All tables, imported here so Alembic and the app see one complete metadata."""
 
+from app.models.audit import AuditEntry
 from app.models.auth import (
     AuthSession,
     Invitation,
@@ -25,6 +26,7 @@ from app.models.workbook import ReviewComment, Workbook, WorkbookVersion
 
 __all__ = [
     "NAMING_CONVENTION",
+    "AuditEntry",
     "AuthSession",
     "Cohort",
     "CohortMember",

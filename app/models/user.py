@@ -60,6 +60,8 @@ class Cohort(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(120), nullable=False, unique=True))
+    # ``app.content.keys.text_key(name)``: two cohorts never differ only by case or form
+    name_key: str = Field(sa_column=Column(String(120), nullable=False, unique=True))
     start_date: date | None = None
     created_at: datetime = Field(default_factory=utcnow,
                                  sa_column=Column(UTCDateTime(), nullable=False))

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from app.deps import CurrentUser, Public, SessionDep, csrf_exempt
+from app.deps import CurrentUser, Public, RowId, SessionDep, csrf_exempt
 from app.notifications import service
 from app.web import redirect, render
 
 router = APIRouter()
 
-NotificationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+NotificationId = RowId
 
 
 @router.get("/notifications")

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
+from app.content.keys import text_key
 from app.courses.service import course_outline
 from app.models import (
     Cohort,
@@ -164,7 +165,8 @@ def choices(session: Session) -> Choices:
 
 
 def cohort_id_by_name(session: Session, name: str) -> int | None:
-    return session.exec(select(Cohort.id).where(Cohort.name == name.strip())).scalars().first()
+    return session.exec(select(Cohort.id).where(Cohort.name_key == text_key(name))
+                        ).scalars().first()
 
 
 def check_filter(session: Session, query: ReportQuery) -> dict[str, str]:
