@@ -1,4 +1,8 @@
-"""Password hashing with argon2id through passlib's API (provided by libpass)."""
+"""Password hashing with argon2id through passlib's API (provided by libpass).
+
+Hashes made elsewhere still sign in: bcrypt (``$2a$``/``$2b$``/``$2y$``, what most systems
+a company migrates from hold) and argon2 with other parameters are verified, and replaced
+by today's argon2id at the next successful sign-in."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from passlib.context import CryptContext
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
+BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+BCRYPT_MAX_BYTES = 72  # bcrypt never saw more: systems that used it cut passwords there
 
 
 class PasswordPolicyError(ValueError):
@@ -25,7 +31,8 @@ class HashParams:
 @lru_cache(maxsize=8)
 def _context(params: HashParams) -> CryptContext:
     return CryptContext(
-        schemes=["argon2"],
+        schemes=["argon2", "bcrypt"],
+        deprecated=["bcrypt"],
         argon2__type="ID",
         argon2__memory_cost=params.memory_kib,
         argon2__time_cost=params.time_cost,
@@ -63,6 +70,9 @@ def verify_password(password: str, stored_hash: str | None,
         context.verify(password, _dummy_hash(params))
         return False, None
     try:
+        if stored_hash.startswith(BCRYPT_PREFIXES):
+            ok = context.verify(password.encode()[:BCRYPT_MAX_BYTES], stored_hash)
+            return ok, (context.hash(password) if ok else None)  # the whole password
         return context.verify_and_update(password, stored_hash)
     except ValueError:  # not a hash this context understands
         context.verify(password, _dummy_hash(params))
