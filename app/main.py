@@ -27,6 +27,7 @@ from app.quizzes import routes as quiz_routes
 from app.reports import routes as report_routes
 from app.reviews import routes as review_routes
 from app.security import redact
+from app.security.inputs import InputHygieneMiddleware
 from app.security.middleware import SecurityMiddleware
 from app.sso import routes as sso_routes
 from app.workbooks import routes as workbook_routes
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.db = database
     redact.install()  # one-time links and sign-in codes never reach the logs
 
+    app.add_middleware(InputHygieneMiddleware, max_body_bytes=MAX_BODY_BYTES)
     app.add_middleware(SecurityMiddleware, settings=settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)

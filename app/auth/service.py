@@ -17,6 +17,7 @@ from app.config import Settings
 from app.content.keys import email_key
 from app.db import insert_for
 from app.models import AuthSession, LoginThrottle, Notification, SsoIdentity, User, utcnow
+from app.security.inputs import clean_text
 from app.security.passwords import (
     HashParams,
     PasswordPolicyError,
@@ -113,7 +114,7 @@ def start_session(session: Session, settings: Settings, *, user: User,
         created_at=now,
         last_seen_at=now,
         expires_at=now + timedelta(hours=settings.session_absolute_hours),
-        user_agent=(user_agent or "")[:300] or None,
+        user_agent=clean_text(user_agent or "")[:300] or None,
     ))
     session.flush()
     return token
