@@ -74,11 +74,12 @@ class Database:
                 connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
                 pool_size=pool_size,
                 max_overflow=max_overflow,
+                hide_parameters=True,  # no value (a password hash, a token) in any log
             )
             _install_sqlite_hooks(self.engine)
         else:
             self.engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size,
-                                        max_overflow=max_overflow)
+                                        max_overflow=max_overflow, hide_parameters=True)
         self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
     @contextmanager
