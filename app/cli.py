@@ -409,8 +409,9 @@ def serve(
     if jobs is not None:
         os.environ["PODIUM_WORKER_IN_PROCESS"] = "true" if jobs else "false"
     _settings()  # fail fast on insecure configuration
+    # The app reads proxy headers itself, from PODIUM_TRUSTED_PROXIES only.
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                reload=reload, proxy_headers=True, server_header=False)
+                reload=reload, proxy_headers=False, server_header=False)
 
 
 @cli.command("worker")

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_base_seconds: int = 30
     login_lockout_max_seconds: int = 900
+    login_max_failures_per_client: int = 20  # failed sign-ins, whatever the accounts
+    login_client_window_minutes: int = 15
+    login_spray_threshold: int = 200  # failed sign-ins of everyone in a window: an alarm
+    # Addresses of the proxies whose X-Forwarded-For / X-Forwarded-Proto are believed
+    # (comma-separated IPs or networks, "*" for any); others' headers are ignored.
+    trusted_proxies: str = "127.0.0.1,::1"
 
     # Password hashing: argon2id at OWASP's recommended parameters
     argon2_memory_kib: int = 19456

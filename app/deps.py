@@ -19,6 +19,7 @@ from app.auth import service as auth_service
 from app.config import Settings
 from app.db import Database
 from app.models import Role, User
+from app.security import context as security_context
 from app.security.tokens import csrf_token_valid
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -65,6 +66,7 @@ def current_user_optional(request: Request, session: SessionDep, settings: Setti
         request.state.user = None
         return None
     request.state.unread_notifications = active.unread_notifications
+    security_context.current().user_id = active.user.id
     if active.needs_touch:  # at most once a minute, after the response
         background.add_task(request.app.state.db.run_write,
                             partial(auth_service.touch_session, session_id=active.session_id))

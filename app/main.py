@@ -7,8 +7,10 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.admin import routes as admin_routes
+from app.audit import routes as audit_routes
 from app.auth import routes as auth_routes
 from app.authoring import routes as authoring_routes
 from app.config import PROJECT_ROOT, Settings, get_settings
@@ -26,7 +28,7 @@ from app.planner import routes as planner_routes
 from app.quizzes import routes as quiz_routes
 from app.reports import routes as report_routes
 from app.reviews import routes as review_routes
-from app.security import redact
+from app.security import events, redact
 from app.security.inputs import InputHygieneMiddleware
 from app.security.middleware import SecurityMiddleware
 from app.sso import routes as sso_routes
@@ -46,6 +48,7 @@ ROUTERS = (
     home_routes.router,
     admin_routes.router,
     mail_routes.router,
+    audit_routes.router,
     learning_routes.router,
     enrolment_routes.router,
     quiz_routes.router,
@@ -91,6 +94,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.add_middleware(InputHygieneMiddleware, max_body_bytes=MAX_BODY_BYTES)
     app.add_middleware(SecurityMiddleware, settings=settings)
+    # outermost: the client's address as the trusted proxies give it (PODIUM_TRUSTED_PROXIES)
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    events.configure(as_json=not settings.is_development)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
 

@@ -135,6 +135,12 @@ def attachment(content: bytes, *, filename: str, media_type: str) -> Response:
     return Response(content, media_type=media_type, headers=download_headers(filename))
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the connecting peer's, or what a trusted proxy says it is
+    (the proxy middleware has already applied PODIUM_TRUSTED_PROXIES)."""
+    return request.client.host if request.client else "unknown"
+
+
 def safe_next(url: str | None, default: str = "/") -> str:
     """Only same-site paths are followed after login (no open redirects)."""
     if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:

@@ -81,8 +81,9 @@ def test_lockout_after_five_failures_even_with_right_password(client, make_user,
     for _ in range(5):
         assert _attempt(client, user.email, "wrong-password").status_code == 400
     response = _attempt(client, user.email, PASSWORD)
-    assert response.status_code == 400
-    assert "Too many failed attempts" in response.text
+    assert response.status_code == 429  # throttled: 429 with when to try again
+    assert "Too many failed attempts. Try again in 1 minute." in response.text
+    assert response.headers["Retry-After"] == "30"
     with database.session() as s:
         throttle = s.get(LoginThrottle, user.email)
         assert throttle is not None and throttle.failures == 5

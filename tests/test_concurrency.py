@@ -46,7 +46,7 @@ def test_parallel_failed_logins_are_all_counted(app, database):
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         codes = list(pool.map(attempt, range(12)))
-    assert set(codes) == {400}
+    assert set(codes) <= {400, 429}  # wrong, or locked (429 with Retry-After)
     with database.session() as s:
         row = s.get(LoginThrottle, "race@example.com")
     # Five failures lock the account; attempts while locked are refused without counting.

@@ -10,11 +10,14 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, delete, select
 
 from app.admin import forms
+from app.audit.service import record as audit
+from app.audit.service import user_label
 from app.auth.service import revoke_user_sessions, set_password
 from app.config import Settings
 from app.content.keys import email_key, text_key
 from app.invitations.service import InvitationState, states_for
 from app.models import Cohort, CohortMember, Role, SsoIdentity, User, utcnow
+from app.security import context, events
 
 PER_PAGE = 25
 
@@ -161,6 +164,8 @@ def create_user(session: Session, settings: Settings, *, email: str, full_name: 
                 department=department or None)
     session.add(user)
     session.flush()
+    audit(session, action="account.created", target_type="user", target_id=user.id,
+          target_label=user_label(user), details={"role": role.value})
     if password is not None:
         set_password(session, settings, user=user, password=password)
     if cohort_ids:
@@ -170,24 +175,44 @@ def create_user(session: Session, settings: Settings, *, email: str, full_name: 
 
 def update_user(session: Session, *, user: User, email: str, full_name: str, role: Role,
                 department: str | None, cohort_ids: list[int]) -> None:
-    role_changed = user.role != role
+    before = {"email": user.email, "name": user.full_name, "department": user.department,
+              "cohorts": sorted(user_cohort_ids(session, user.id))}
+    old_role = user.role
     user.email, user.full_name, user.role = email_key(email), full_name, role
     user.department = department or None
     user.updated_at = utcnow()
     session.add(user)
     set_user_cohorts(session, user=user, cohort_ids=cohort_ids)
-    if role_changed:
+    after = {"email": user.email, "name": user.full_name, "department": user.department,
+             "cohorts": sorted(set(cohort_ids))}
+    changed = {key: f"{before[key]} → {after[key]}" for key in before
+               if before[key] != after[key]}
+    if changed:
+        audit(session, action="account.updated", target_type="user", target_id=user.id,
+              target_label=user_label(user), details=changed)
+    if old_role != role:
         # Pages already open were rendered for the old role; make the user sign in again.
         revoke_user_sessions(session, user_id=user.id)
+        events.record(events.ROLE_CHANGED, user_id=user.id, role_from=old_role.value,
+                      role_to=role.value, actor_id=context.current().user_id)
+        audit(session, action=events.ROLE_CHANGED, target_type="user", target_id=user.id,
+              target_label=user_label(user),
+              details={"from": old_role.value, "to": role.value})
     session.flush()
 
 
 def set_active(session: Session, *, user: User, active: bool) -> None:
+    if user.is_active == active:
+        return
     user.is_active = active
     user.updated_at = utcnow()
     session.add(user)
     if not active:
         revoke_user_sessions(session, user_id=user.id)
+    event = events.ACCOUNT_ENABLED if active else events.ACCOUNT_DISABLED
+    events.record(event, user_id=user.id, actor_id=context.current().user_id)
+    audit(session, action=event, target_type="user", target_id=user.id,
+          target_label=user_label(user))
     session.flush()
 
 
@@ -251,6 +276,8 @@ def create_cohort(session: Session, *, name: str, start_date: date | None = None
     cohort = Cohort(name=name, name_key=text_key(name), start_date=start_date)
     session.add(cohort)
     session.flush()
+    audit(session, action="cohort.created", target_type="cohort", target_id=cohort.id,
+          target_label=name)
     return cohort
 
 
@@ -263,12 +290,22 @@ def get_or_create_cohort(session: Session, *, name: str) -> tuple[Cohort, bool]:
 
 def update_cohort(session: Session, *, cohort: Cohort, name: str,
                   start_date: date | None) -> None:
+    changes = {key: f"{old} → {new}" for key, old, new in (
+        ("name", cohort.name, name), ("start date", cohort.start_date, start_date))
+        if old != new}
     cohort.name, cohort.name_key, cohort.start_date = name, text_key(name), start_date
     session.add(cohort)
     session.flush()
+    if changes:
+        audit(session, action="cohort.changed", target_type="cohort", target_id=cohort.id,
+              target_label=name, details=changes)
 
 
 def delete_cohort(session: Session, *, cohort: Cohort) -> None:
+    members = len(session.exec(select(CohortMember.user_id)
+                               .where(CohortMember.cohort_id == cohort.id)).all())
+    audit(session, action="cohort.deleted", target_type="cohort", target_id=cohort.id,
+          target_label=cohort.name, details={"members": members})
     session.exec(delete(CohortMember).where(CohortMember.cohort_id == cohort.id))
     session.delete(cohort)
     session.flush()

@@ -25,7 +25,7 @@ from app.config import Settings
 from app.jobs.queue import defer
 from app.mail.compose import absolute, queue_email
 from app.models import PasswordReset, User, utcnow
-from app.security import ratelimit
+from app.security import events, ratelimit
 from app.security.tokens import digest, new_token
 
 HOUR = timedelta(hours=1)
@@ -109,7 +109,8 @@ def complete_reset(session: Session, settings: Settings, *, link: ResetLink, pas
     if errors:
         return errors
     now = utcnow()
-    set_password(session, settings, user=link.user, password=password)
+    set_password(session, settings, user=link.user, password=password,
+                 event=events.PASSWORD_RESET)
     session.exec(update(PasswordReset)  # type: ignore[call-overload]
                  .where(col(PasswordReset.user_id) == link.user.id,
                         col(PasswordReset.used_at).is_(None))

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from app.auth import recovery, service
 from app.auth.signin import set_session_cookie, signed_in_redirect
 from app.deps import CurrentUser, Public, SessionDep, SettingsDep
-from app.web import redirect, render, safe_next
+from app.security import events
+from app.web import client_address, redirect, render, safe_next
 
 router = APIRouter()
 
@@ -29,13 +30,18 @@ def login(
     password: Annotated[str, Form(max_length=5000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    outcome = service.authenticate(session, settings, email=email, password=password)
+    outcome = service.authenticate(session, settings, email=email, password=password,
+                                   client=client_address(request))
     if not outcome.ok:
         if outcome.retry_after_seconds:
             minutes = (outcome.retry_after_seconds + 59) // 60
             error = (f"Too many failed attempts. Try again in {minutes} minute"
                      f"{'s' if minutes != 1 else ''}.")
-        elif outcome.sso_required:
+            context = {"next": safe_next(next), "email": email[:254], "error": error}
+            response = render(request, "auth/login.html", context, status_code=429)
+            response.headers["Retry-After"] = str(outcome.retry_after_seconds)
+            return response
+        if outcome.sso_required:
             error = (f"Your account signs in with {settings.oidc_organisation}: use "
                      f"“Sign in with {settings.oidc_organisation}” above.")
         else:
@@ -49,7 +55,9 @@ def login(
 
 @router.post("/logout", dependencies=[Public])
 def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    service.end_session(session, token=request.state.session_token)
+    user_id = service.end_session(session, token=request.state.session_token)
+    if user_id is not None:
+        events.record(events.SIGN_OUT, user_id=user_id)
     response = redirect(request, "/login", notice="logged-out")
     response.delete_cookie(settings.session_cookie_name, path="/", httponly=True,
                            samesite="lax", secure=settings.secure_cookies)
@@ -105,16 +113,17 @@ def forgot(
         return render(request, "auth/forgot.html",
                       {"email": email[:254], "sent": False,
                        "error": "Enter the email address of your account."}, status_code=400)
-    client = request.client.host if request.client else "unknown"
     try:
-        recovery.request_reset(session, settings, email=email, client=client)
+        recovery.request_reset(session, settings, email=email, client=client_address(request))
     except recovery.TooManyRequests as exc:
         minutes = (exc.retry_after_seconds + 59) // 60
-        return render(request, "auth/forgot.html",
-                      {"email": email[:254], "sent": False,
-                       "error": f"Too many requests from your network. Try again in {minutes} "
-                                f"minute{'s' if minutes != 1 else ''}."},
-                      status_code=429)
+        response = render(request, "auth/forgot.html",
+                          {"email": email[:254], "sent": False,
+                           "error": f"Too many requests from your network. Try again in "
+                                    f"{minutes} minute{'s' if minutes != 1 else ''}."},
+                          status_code=429)
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
     # The same answer whether or not an account has this address.
     return render(request, "auth/forgot.html", {"email": email[:254], "sent": True,
                                                 "error": None, "minutes": settings.reset_minutes})

@@ -6,6 +6,7 @@ boundary does.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from app.config import Settings
 from app.content.keys import email_key
 from app.db import insert_for
 from app.models import AuthSession, LoginThrottle, Notification, SsoIdentity, User, utcnow
+from app.security import context, events, ratelimit
 from app.security.inputs import clean_text
 from app.security.passwords import (
     HashParams,
@@ -52,20 +54,36 @@ class LoginOutcome:
 
 
 def authenticate(session: Session, settings: Settings, *, email: str, password: str,
-                 now: datetime | None = None) -> LoginOutcome:
-    """Check credentials with throttling. Unknown emails, wrong passwords and disabled
-    accounts all fail the same way and take the same time."""
+                 client: str = "", now: datetime | None = None) -> LoginOutcome:
+    """Check credentials with throttling: per account (the address typed, whether or not
+    an account has it) and per client (so failures spread over many accounts count too).
+    Unknown emails, wrong passwords and disabled accounts all fail the same way and take
+    the same time. Every outcome is a security event."""
     now = now or utcnow()
     key = normalise_email(email)[:254]
+    client_limit = ratelimit.peek(session, f"login-client:{client}",
+                                  limit=settings.login_max_failures_per_client,
+                                  window=timedelta(minutes=settings.login_client_window_minutes),
+                                  now=now)
+    if not client_limit.allowed:
+        events.record(events.CLIENT_THROTTLED, email=key,
+                      retry_after_seconds=client_limit.retry_after_seconds,
+                      level=logging.WARNING)
+        return LoginOutcome(retry_after_seconds=client_limit.retry_after_seconds)
     throttle = session.get(LoginThrottle, key)
     if throttle and throttle.locked_until and throttle.locked_until > now:
-        return LoginOutcome(retry_after_seconds=_seconds_until(throttle.locked_until, now))
+        retry_after = _seconds_until(throttle.locked_until, now)
+        events.record(events.LOCKED_OUT, email=key, retry_after_seconds=retry_after,
+                      level=logging.WARNING)
+        return LoginOutcome(retry_after_seconds=retry_after)
 
     user = session.exec(select(User).where(User.email == key)).first()
     ok, new_hash = verify_password(password, user.password_hash if user else None,
                                    hash_params(settings))
     if ok and user is not None and user.is_active:
         if uses_sso_only(session, settings, user=user):
+            events.record(events.SIGN_IN_FAILED, user_id=user.id, email=key,
+                          reason="sso-only")
             return LoginOutcome(sso_required=True)
         if new_hash:
             user.password_hash = new_hash
@@ -74,10 +92,37 @@ def authenticate(session: Session, settings: Settings, *, email: str, password: 
         if throttle:
             session.delete(throttle)
         session.flush()
+        events.record(events.SIGN_IN, user_id=user.id, method="password",
+                      rehashed=bool(new_hash))
         return LoginOutcome(user=user)
 
     _record_failure(session, settings, key, now)
+    _count_client_failure(session, settings, client, now)
+    reason = "unknown-account" if user is None else "disabled" if not user.is_active else \
+        "wrong-password"
+    events.record(events.SIGN_IN_FAILED, user_id=user.id if user else None, email=key,
+                  reason=reason)
     return LoginOutcome()
+
+
+def _count_client_failure(session: Session, settings: Settings, client: str,
+                          now: datetime) -> None:
+    """A failure counts for the client, and for everyone: when failures across all accounts
+    pass the alarm's threshold within the window, a password spray is suspected (raised
+    once per window, as an error in the security log and in the audit trail)."""
+    window = timedelta(minutes=settings.login_client_window_minutes)
+    ratelimit.hit(session, f"login-client:{client}",
+                  limit=settings.login_max_failures_per_client, window=window, now=now)
+    overall = ratelimit.hit(session, "login-failures:all", limit=settings.login_spray_threshold,
+                            window=window, now=now)
+    if overall.hits == settings.login_spray_threshold + 1:
+        events.record(events.SPRAY_SUSPECTED, failures=overall.hits,
+                      window_minutes=settings.login_client_window_minutes,
+                      level=logging.ERROR)
+        from app.audit.service import record as audit
+
+        audit(session, action=events.SPRAY_SUSPECTED, details={
+            "failures": overall.hits, "window_minutes": settings.login_client_window_minutes})
 
 
 def _record_failure(session: Session, settings: Settings, key: str, now: datetime) -> None:
@@ -160,9 +205,12 @@ def touch_session(session: Session, *, session_id: str, now: datetime | None = N
                  .values(last_seen_at=now or utcnow()))
 
 
-def end_session(session: Session, *, token: str | None) -> None:
-    if token:
-        session.exec(delete(AuthSession).where(AuthSession.id == digest(token)))
+def end_session(session: Session, *, token: str | None) -> int | None:
+    """End the session of this cookie; the user it belonged to, if any."""
+    if not token:
+        return None
+    return session.exec(delete(AuthSession).where(AuthSession.id == digest(token))  # type: ignore[call-overload]
+                        .returning(AuthSession.user_id)).scalar()
 
 
 def revoke_user_sessions(session: Session, *, user_id: int) -> None:
@@ -200,13 +248,26 @@ def uses_sso_only(session: Session, settings: Settings, *, user: User) -> bool:
                         ).first() is not None
 
 
-def set_password(session: Session, settings: Settings, *, user: User, password: str) -> None:
-    """Set a new password and end every session of the user. Raises PasswordPolicyError."""
+def set_password(session: Session, settings: Settings, *, user: User, password: str,
+                 event: str | None = None) -> None:
+    """Set a new password and end every session of the user. Raises PasswordPolicyError.
+    Recorded as ``event`` (by default: changed by its owner, or set by an admin when
+    someone else is signed in; from the command line, nothing is recorded)."""
     user.password_hash = hash_password(password, hash_params(settings))
     user.password_changed_at = user.updated_at = utcnow()
     session.add(user)
     revoke_user_sessions(session, user_id=user.id)
     session.flush()
+    actor = context.current().user_id
+    if event is None and actor is not None:
+        event = events.PASSWORD_CHANGED if actor == user.id else events.PASSWORD_SET_BY_ADMIN
+    if event is not None:
+        events.record(event, user_id=user.id, actor_id=actor)
+    if event == events.PASSWORD_SET_BY_ADMIN:
+        from app.audit.service import record as audit
+
+        audit(session, action=event, target_type="user", target_id=user.id,
+              target_label=f"{user.full_name} <{user.email}>")
 
 
 def new_password_errors(password: str, confirm: str, *, field: str = "password",

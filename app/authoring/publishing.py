@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, func, select
 
+from app.audit.service import record as audit
 from app.authoring.drafts import Draft, DraftError, replace_lesson
 from app.courses.package import load_package, write_package
 from app.courses.service import ImportReport, course_assets, course_to_spec, import_course
@@ -92,6 +93,13 @@ def record(session: Session, spec: CourseSpec, *, author: User | None, message: 
         session.delete(discard_draft.row)
         discard_draft.row = None
     session.flush()
+    if revision is not latest:
+        audit(session, action="course.published", target_type="course",
+              target_id=report.course.id, target_label=report.course.title,
+              details={"revision": revision.number, "message": message,
+                       "lessons added": len(report.lessons_added),
+                       "lessons changed": len(report.lessons_updated),
+                       "lessons retired": len(report.lessons_retired)})
     return Published(report=report, revision=revision)
 
 

@@ -10,9 +10,14 @@ quote is visible, which is the accepted price for never evaluating what a user w
 
 from __future__ import annotations
 
-from typing import TypeVar, overload
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar, overload
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+CSV_CHUNK_ROWS = 500  # rows per chunk sent to the browser
 
 T = TypeVar("T")
 
@@ -32,3 +37,39 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+# CSV files ---------------------------------------------------------------------------
+
+def csv_text(value: Any) -> str:
+    """A cell's text: dates in ISO 8601 (UTC), numbers plain, text made safe."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}" if value == int(value) else f"{value:.1f}"
+    if isinstance(value, int):
+        return str(value)
+    return safe_cell(value)
+
+
+def csv_chunks(headers: Sequence[str], rows: Iterator[Sequence[Any]]) -> Iterator[str]:
+    """The CSV file in pieces: a UTF-8 byte-order mark (so spreadsheets read names
+    correctly), the header, then ``CSV_CHUNK_ROWS`` rows at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in headers])
+    pending = 0
+    first = True
+    for row in rows:
+        writer.writerow([csv_text(value) for value in row])
+        pending += 1
+        if pending == CSV_CHUNK_ROWS:
+            yield ("\ufeff" if first else "") + buffer.getvalue()
+            first, pending = False, 0
+            buffer.seek(0)
+            buffer.truncate()
+    yield ("\ufeff" if first else "") + buffer.getvalue()

@@ -10,6 +10,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.admin import forms
+from app.audit.service import record as audit
+from app.audit.service import user_label
 from app.courses.urls import course_url
 from app.learning import service as learning
 from app.learning import summary
@@ -78,7 +80,14 @@ def enrol_users(session: Session, *, course: Course, users: list[User], due_date
                                   enrolled_at=utcnow(),
                                   enrolled_by_id=enrolled_by.id if enrolled_by else None))
             added.append(user.id)
-        elif due_date is not None:
+            audit(session, action="enrolment.created", target_type="user", target_id=user.id,
+                  target_label=user_label(user),
+                  details={"course": course.title, "due date": due_date})
+        elif due_date is not None and enrolment.due_date != due_date:
+            audit(session, action="enrolment.due-date-changed", target_type="user",
+                  target_id=user.id, target_label=user_label(user),
+                  details={"course": course.title, "from": enrolment.due_date,
+                           "to": due_date})
             enrolment.due_date = due_date
             session.add(enrolment)
     session.flush()
@@ -156,6 +165,11 @@ def get_enrolment(session: Session, *, course: Course, enrolment_id: int) -> Enr
 
 def unenrol(session: Session, *, enrolment: Enrolment) -> None:
     """Remove an enrolment. Lesson progress stays on record for a later re-enrolment."""
+    user, course = session.get(User, enrolment.user_id), session.get(Course, enrolment.course_id)
+    audit(session, action="enrolment.removed", target_type="user", target_id=enrolment.user_id,
+          target_label=user_label(user) if user else "",
+          details={"course": course.title if course else enrolment.course_id,
+                   "progress": f"{enrolment.progress_percent}%"})
     session.delete(enrolment)
     session.flush()
 

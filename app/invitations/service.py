@@ -14,10 +14,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from app.audit.service import record as audit
+from app.audit.service import user_label
 from app.auth.service import link_holder, new_password_errors, set_password
 from app.config import Settings
 from app.mail.compose import absolute, queue_email
 from app.models import Invitation, SsoIdentity, User, utcnow
+from app.security import events
 from app.security.tokens import digest, new_token
 
 PENDING, ACCEPTED, EXPIRED, REVOKED = "pending", "accepted", "expired", "revoked"
@@ -99,6 +102,8 @@ def invite(session: Session, settings: Settings, *, user: User, invited_by: User
                             expires_at=now + timedelta(days=settings.invitation_days))
     session.add(invitation)
     session.flush()
+    audit(session, action="invitation.sent", target_type="user", target_id=user.id,
+          target_label=user_label(user), details={"expires": invitation.expires_at.date()})
     expires = invitation.expires_at
     queue_email(
         session, settings, to=user, kind="invitation",
@@ -150,6 +155,8 @@ def revoke(session: Session, *, user: User, now: datetime | None = None) -> bool
     now = now or utcnow()
     if not _void_pending(session, user_id=user.id, now=now, include_expired=True):
         return False
+    audit(session, action="invitation.revoked", target_type="user", target_id=user.id,
+          target_label=user_label(user))
     if not has_account(session, user=user):
         user.is_active, user.updated_at = False, now
         session.add(user)
@@ -199,7 +206,8 @@ def accept(session: Session, settings: Settings, *, found: OpenInvitation, passw
     if errors:
         return errors
     now = utcnow()
-    set_password(session, settings, user=found.user, password=password)
+    set_password(session, settings, user=found.user, password=password,
+                 event=events.INVITATION_ACCEPTED)
     found.user.last_login_at = now
     found.invitation.accepted_at = now
     session.add_all([found.user, found.invitation])

@@ -10,10 +10,8 @@ written in ISO 8601.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,7 +22,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col
 
-from app.content.cells import safe_cell
+from app.content.cells import csv_chunks, safe_cell
 from app.models import Course, Lesson, Module, QuizAttempt
 from app.reports.filters import COMPLETED, IN_PROGRESS, NOT_STARTED, STATUSES
 from app.reports.service import CH, CM, E, Scope, U, W
@@ -35,7 +33,6 @@ QA = QuizAttempt.__table__  # type: ignore[attr-defined]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH = 2_000  # rows fetched from the database at a time
-CSV_CHUNK_ROWS = 500  # rows per chunk sent to the browser
 
 FIXED_HEADERS = [
     "Email", "Name", "Department", "Cohorts", "Course", "Enrolled at (UTC)", "Due date",
@@ -141,39 +138,6 @@ def _cohorts(session: Session) -> Any:
 
 
 # Writing --------------------------------------------------------------------------------
-
-def csv_text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:g}" if value == int(value) else f"{value:.1f}"
-    if isinstance(value, int):
-        return str(value)
-    return safe_cell(value)
-
-
-def csv_chunks(headers: Sequence[str], rows: Iterator[Sequence[Cell]]) -> Iterator[str]:
-    """The CSV file in pieces: a UTF-8 byte-order mark (so spreadsheets read names
-    correctly), the header, then ``CSV_CHUNK_ROWS`` rows at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in headers])
-    pending = 0
-    first = True
-    for row in rows:
-        writer.writerow([csv_text(value) for value in row])
-        pending += 1
-        if pending == CSV_CHUNK_ROWS:
-            yield ("\ufeff" if first else "") + buffer.getvalue()
-            first, pending = False, 0
-            buffer.seek(0)
-            buffer.truncate()
-    yield ("\ufeff" if first else "") + buffer.getvalue()
-
 
 def write_csv(report: Report, out: TextIO) -> int:
     """Write the whole CSV to a text file opened with ``newline=""``; returns the rows."""

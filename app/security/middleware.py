@@ -1,17 +1,23 @@
-"""Security headers on every response, and the pre-login cookie that CSRF tokens of
-anonymous visitors (the login form) are bound to. Pure ASGI, so streaming is untouched."""
+"""Security headers on every response, the pre-login cookie that CSRF tokens of
+anonymous visitors (the login form) are bound to, and each request's id and origin for
+the security log and the audit trail. Pure ASGI, so streaming is untouched."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
+from app.security import context
+from app.security.inputs import clean_text
 from app.security.tokens import new_token
 
 PRE_SESSION_COOKIE = "podium_csrf"
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -67,10 +73,19 @@ class SecurityMiddleware:
         state["session_token"] = session_cookie
         state["csrf_cookie_value"] = session_cookie or pre_cookie
         state["pre_session_cookie"] = pre_cookie
+        request_id = _header(scope, b"x-request-id")  # a proxy's id, when it gives one
+        if not REQUEST_ID.fullmatch(request_id):
+            request_id = uuid.uuid4().hex
+        state["request_id"] = request_id
+        client = scope.get("client")
+        token = context.begin(context.RequestContext(
+            request_id=request_id, client=client[0] if client else "",
+            user_agent=clean_text(_header(scope, b"user-agent"))[:300]))
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Request-ID", request_id)
                 for key, value in SECURITY_HEADERS.items():
                     headers.setdefault(key, value)
                 if self.settings.secure_cookies:
@@ -84,4 +99,14 @@ class SecurityMiddleware:
                     )
             await send(message)
 
-        await self.app(scope, receive, send_wrapper)
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            context.end(token)
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return ""

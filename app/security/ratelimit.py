@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, update
+from sqlalchemy import case, delete, select, update
 from sqlmodel import Session
 
 from app.db import insert_for
@@ -19,6 +19,23 @@ _table = RateLimit.__table__  # type: ignore[attr-defined]
 class Verdict:
     allowed: bool
     retry_after_seconds: int = 0
+    hits: int = 0  # requests counted in the current window
+
+
+def peek(session: Session, key: str, *, limit: int, window: timedelta,
+         now: datetime | None = None) -> Verdict:
+    """Whether ``key`` has reached its limit (``limit`` counted in the window), without
+    counting anything: for limits on failures, checked before trying again."""
+    now = now or utcnow()
+    row = session.exec(select(_table.c.hits, _table.c.window_started_at)  # type: ignore[call-overload]
+                       .where(_table.c.key == key[:200])).first()
+    if row is None or row.window_started_at <= now - window or row.hits < limit:
+        return Verdict(True, hits=0 if row is None else row.hits)
+    return Verdict(False, _until(row.window_started_at + window, now), row.hits)
+
+
+def _until(moment: datetime, now: datetime) -> int:
+    return max(1, int((moment - now).total_seconds() + 0.999))
 
 
 def hit(session: Session, key: str, *, limit: int, window: timedelta,
@@ -37,8 +54,8 @@ def hit(session: Session, key: str, *, limit: int, window: timedelta,
         .returning(_table.c.hits, _table.c.window_started_at)
     ).one()
     if hits <= limit:
-        return Verdict(True)
-    return Verdict(False, max(1, int((started + window - now).total_seconds() + 0.999)))
+        return Verdict(True, hits=hits)
+    return Verdict(False, _until(started + window, now), hits)
 
 
 def purge(session: Session, *, older_than: datetime) -> None:

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from app.auth.signin import signed_in_redirect
 from app.deps import Public, SessionDep, SettingsDep
+from app.security import events
 from app.sso import service
 from app.web import render, safe_next
 
@@ -70,13 +71,12 @@ def sso_callback(request: Request, session: WriteSessionDep,
         done = service.finish(session, settings, browser=request.state.pre_session_cookie,
                               params=params)
     except service.SsoRefused as exc:
-        log.warning("Single sign-on refused: %s", exc)
+        events.record(events.SSO_REFUSED, reason=str(exc), level=logging.WARNING)
         return render(request, "sso/error.html",
                       {"title": exc.title, "message": exc.message},
                       status_code=exc.status_code)
     except service.ProviderUnavailable as exc:
         return _unavailable(request, settings, str(exc))
-    log.info("Single sign-on: user %s signed in%s", done.user.id,
-             " (account created)" if done.created else "")
+    events.record(events.SSO_SIGN_IN, user_id=done.user.id, account_created=done.created)
     return signed_in_redirect(request, session, settings, user=done.user,
                               url=safe_next(done.next_url))

@@ -17,7 +17,6 @@ from app.admin import service as admin_service
 from app.db import Database
 from app.enrolments.service import enrol_users
 from app.models import Role
-from app.reports import exports
 from app.reports.exports import FIXED_HEADERS
 from tests.reports.conftest import (
     AUTUMN,
@@ -215,7 +214,7 @@ def test_csv_is_streamed_in_chunks_and_an_empty_view_has_only_the_header(
         dataset: Dataset, hr_client, monkeypatch: pytest.MonkeyPatch) -> None:
     assert get_csv(hr_client, department="Nobody") == [HEADERS]
     assert get_xlsx(hr_client, department="Nobody") == [HEADERS]
-    monkeypatch.setattr(exports, "CSV_CHUNK_ROWS", 2)
+    monkeypatch.setattr("app.content.cells.CSV_CHUNK_ROWS", 2)
     response = hr_client.get("/reports/export.csv")
     assert response.content.count(b"\xef\xbb\xbf") == 1  # one byte-order mark, at the start
     assert read_csv(response.content)[1:] == EXPECTED_CSV

@@ -1,0 +1,125 @@
+"""The audit trail: what admins, trainers and the system did, to whom, kept as entries
+that the app only ever adds; a page for admins with filters, and a CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from fastapi.routing import APIRoute
+from sqlmodel import select
+
+from app.models import AuditEntry, Role
+from app.security import context
+from tests.conftest import form_post
+
+
+def _entries(database) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+    with database.session() as s:
+        return list(s.exec(select(AuditEntry).order_by(AuditEntry.id)).all())
+
+
+def test_admin_actions_are_recorded_with_who_and_from_where(client, login_as, make_user,
+                                                            database):
+    admin = login_as(Role.admin)
+    person = make_user(Role.executive, full_name="Nia Okoro", email="nia@acme.example")
+    before = len(_entries(database))
+    form_post(client, f"/admin/users/{person.id}", {
+        "email": person.email, "full_name": "Nia Okoro", "role": "hr", "department": "People"},
+        page=f"/admin/users/{person.id}")
+    form_post(client, f"/admin/users/{person.id}/active", {"active": "0"},
+              page=f"/admin/users/{person.id}")
+    form_post(client, "/admin/cohorts", {"name": "=HYPERLINK(1)"}, page="/admin/cohorts")
+    entries = _entries(database)[before:]
+    assert [e.action for e in entries] == ["account.updated", "account.role-changed",
+                                          "account.disabled", "cohort.created"]
+    assert all(e.actor_id == admin.id for e in entries)
+    assert all(e.actor_label == f"{admin.full_name} <{admin.email}>" for e in entries)
+    assert all(e.client == "testclient" and len(e.request_id) >= 16 for e in entries)
+    assert entries[0].target_label == "Nia Okoro <nia@acme.example>"
+    assert '"department": "Board → People"' in entries[0].details
+    assert '"from": "executive", "to": "hr"' in entries[1].details
+
+
+def test_the_page_filters_and_the_csv_matches(client, login_as, make_user, database):
+    login_as(Role.admin)
+    people = [make_user(Role.executive, full_name=f"Person {n}") for n in range(3)]
+    for person in people:
+        form_post(client, f"/admin/users/{person.id}/active", {"active": "0"},
+                  page=f"/admin/users/{person.id}")
+    form_post(client, "/admin/cohorts", {"name": "=HYPERLINK(1)"}, page="/admin/cohorts")
+    page = client.get("/admin/audit", params={"action": "account.disabled"})
+    assert page.status_code == 200
+    assert "3 entries" in page.text and "Person 1" in page.text
+    assert "HYPERLINK" not in page.text
+    only_one = client.get("/admin/audit", params={"target": "Person 2",
+                                                   "action": "account.disabled"})
+    assert "1 entry" in only_one.text
+    today = date.today()
+    later = client.get("/admin/audit", params={"since": (today + timedelta(days=1)).isoformat()})
+    assert "0 entries" in later.text and "No entries match these filters." in later.text
+    bad = client.get("/admin/audit", params={"since": "2026-02-30", "action": "drop table"})
+    assert bad.status_code == 400
+    assert "Enter a date as YYYY-MM-DD." in bad.text
+    assert "Choose an action from the list." in bad.text
+    assert 'value="2026-02-30"' in bad.text
+
+    download = client.get("/admin/audit.csv", params={"action": "cohort.created"})
+    assert download.status_code == 200
+    assert download.headers["content-type"].startswith("text/csv")
+    assert "attachment" in download.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(download.text.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Time (UTC)", "Actor", "Action"]
+    assert [row[2] for row in rows[1:]] == ["Cohort created"]
+    assert rows[1][5] == "'=HYPERLINK(1)"  # a formula is never run by a spreadsheet
+
+
+def test_only_admins_read_it_and_nothing_changes_it(client, login_as, app):
+    login_as(Role.hr)
+    assert client.get("/admin/audit").status_code == 403
+    assert client.get("/admin/audit.csv").status_code == 403
+    methods = {method for route in app.routes if isinstance(route, APIRoute)
+               and route.path.startswith("/admin/audit") for method in route.methods}
+    assert methods <= {"GET", "HEAD"}  # no way to edit or delete an entry
+
+
+def test_enrolments_invitations_and_publishes_are_recorded(client, login_as, make_user,
+                                                           database, settings, load_course):
+    from tests.courses_data import small_spec
+
+    admin = login_as(Role.admin)
+    course = load_course(small_spec())
+    person = make_user(Role.executive, password=None, full_name="Sam Lee")
+    token = context.begin(context.RequestContext(user_id=admin.id, client="cli"))
+    try:
+        _act(database, settings, admin, person, course)
+    finally:
+        context.end(token)
+    actions = [e.action for e in _entries(database) if e.action != "account.created"]
+    assert actions == ["enrolment.created", "enrolment.due-date-changed", "invitation.sent",
+                       "invitation.revoked", "enrolment.removed", "course.published"]
+    changed = next(e for e in _entries(database) if e.action == "enrolment.due-date-changed")
+    assert '"from": "2027-03-01", "to": "2027-04-01"' in changed.details
+    published = _entries(database)[-1]
+    assert published.target_label == "Pilot course" and '"message": "Retitled"' in published.details
+
+
+def _act(database, settings, admin, person, course) -> None:  # type: ignore[no-untyped-def]
+    """As the admin: enrol, move the due date, invite, revoke, unenrol, publish."""
+    from app.authoring.publishing import record
+    from app.enrolments.service import enrol_users, unenrol
+    from app.invitations.service import invite, revoke
+    from app.learning.service import get_enrolment
+    from app.models import User
+    from tests.courses_data import small_spec
+
+    with database.session(write=True) as s:
+        enrol_users(s, course=course, users=[s.get(User, person.id)], due_date=date(2027, 3, 1))
+        enrol_users(s, course=course, users=[s.get(User, person.id)], due_date=date(2027, 4, 1))
+        invite(s, settings, user=s.get(User, person.id), invited_by=s.get(User, admin.id))
+        revoke(s, user=s.get(User, person.id))
+        unenrol(s, enrolment=get_enrolment(s, user_id=person.id, course_id=course.id))
+        spec = small_spec()
+        spec.modules[0].lessons[0].title = "Hello again"
+        record(s, spec, author=s.get(User, admin.id), message="Retitled")
