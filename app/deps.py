@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from app.auth import service as auth_service
 from app.config import Settings
+from app.content.numbers import MAX_ROW_ID
 from app.db import Database
 from app.models import Role, User
 from app.security import context as security_context
@@ -28,7 +29,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # PostgreSQL) or an ordinal (a version, an attempt, a question). A value out of range is
 # a page that does not exist (404), never a database error. Every int path parameter uses
 # one of these; tests/test_parameters.py checks that.
-MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 Ordinal = Annotated[int, Path(ge=1, le=100_000)]
 ACCESS_ATTR = "__podium_access__"

@@ -8,9 +8,9 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.deps import ACCESS_ATTR
-from app.main import ROUTERS
 from app.models import Role
 from tests.conftest import csrf_from
+from tests.routes_walk import api_routes
 
 
 def _access_rules(route: APIRoute) -> list[object]:
@@ -28,9 +28,20 @@ def _access_rules(route: APIRoute) -> list[object]:
 
 
 def _routes(app) -> list[APIRoute]:  # type: ignore[no-untyped-def]
-    routes = [r for r in app.routes if isinstance(r, APIRoute)]
-    routes += [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
-    return routes
+    """Every API route, nested routers' included, with its full path."""
+    found = []
+    for path, route in api_routes(app.routes):
+        found.append(route if route.path == path else _with_path(route, path))
+    return found
+
+
+def _with_path(route: APIRoute, path: str) -> APIRoute:
+    """The same route (same dependencies and rules) under its full path."""
+    import copy
+
+    full = copy.copy(route)
+    full.path = path
+    return full
 
 
 def test_route_walk_sees_every_feature_route(app):

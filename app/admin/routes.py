@@ -9,7 +9,8 @@ from fastapi.responses import Response
 
 from app.admin import forms, importer, service
 from app.auth.service import set_password
-from app.deps import AdminUser, SessionDep, SettingsDep
+from app.content.numbers import parse_id
+from app.deps import AdminUser, RowId, SessionDep, SettingsDep
 from app.invitations import service as invitations
 from app.models import Cohort, Role, User
 from app.security.passwords import PasswordPolicyError, check_policy
@@ -47,7 +48,7 @@ def users(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     role_filter = Role(role) if role in Role.__members__ else None
-    cohort_id = int(cohort) if cohort.isdigit() else None
+    cohort_id = parse_id(cohort)
     result = service.list_users(session, query=q, role=role_filter, cohort_id=cohort_id,
                                 page=page)
     context = {
@@ -135,7 +136,7 @@ async def import_users(
 
 
 @router.get("/users/{user_id}")
-def user_detail(request: Request, user_id: int, admin: AdminUser,
+def user_detail(request: Request, user_id: RowId, admin: AdminUser,
                 session: SessionDep) -> Response:
     user = _user_or_404(session, user_id)
     data = service.UserInput(email=user.email, full_name=user.full_name, role=user.role.value,
@@ -146,7 +147,7 @@ def user_detail(request: Request, user_id: int, admin: AdminUser,
 
 @router.post("/users/{user_id}")
 def update_user(
-    request: Request, user_id: int, admin: AdminUser, session: SessionDep,
+    request: Request, user_id: RowId, admin: AdminUser, session: SessionDep,
     email: FormStr = "", full_name: FormStr = "", role: FormStr = "", department: FormStr = "",
     cohorts: Annotated[list[int], Form()] = [],  # noqa: B006
 ) -> Response:
@@ -168,7 +169,7 @@ def update_user(
 
 @router.post("/users/{user_id}/password")
 def reset_password(
-    request: Request, user_id: int, admin: AdminUser, session: SessionDep,
+    request: Request, user_id: RowId, admin: AdminUser, session: SessionDep,
     settings: SettingsDep, password: FormStr = "",
 ) -> Response:
     user = _user_or_404(session, user_id)
@@ -186,7 +187,7 @@ def reset_password(
 
 @router.post("/users/{user_id}/active")
 def set_active(
-    request: Request, user_id: int, admin: AdminUser, session: SessionDep,
+    request: Request, user_id: RowId, admin: AdminUser, session: SessionDep,
     active: FormStr = "",
 ) -> Response:
     user = _user_or_404(session, user_id)
@@ -238,7 +239,7 @@ def _cohort_errors(session: SessionDep, name: str, start_date: str,
 
 
 @router.get("/cohorts/{cohort_id}")
-def cohort_detail(request: Request, cohort_id: int, admin: AdminUser,
+def cohort_detail(request: Request, cohort_id: RowId, admin: AdminUser,
                   session: SessionDep) -> Response:
     cohort = _cohort_or_404(session, cohort_id)
     members = service.list_users(session, cohort_id=cohort.id, per_page=500)
@@ -248,7 +249,7 @@ def cohort_detail(request: Request, cohort_id: int, admin: AdminUser,
 
 
 @router.post("/cohorts/{cohort_id}")
-def update_cohort(request: Request, cohort_id: int, admin: AdminUser, session: SessionDep,
+def update_cohort(request: Request, cohort_id: RowId, admin: AdminUser, session: SessionDep,
                   name: FormStr = "", start_date: FormStr = "") -> Response:
     cohort = _cohort_or_404(session, cohort_id)
     errors = _cohort_errors(session, name, start_date, existing=cohort)
@@ -263,7 +264,7 @@ def update_cohort(request: Request, cohort_id: int, admin: AdminUser, session: S
 
 
 @router.post("/cohorts/{cohort_id}/delete")
-def delete_cohort(request: Request, cohort_id: int, admin: AdminUser,
+def delete_cohort(request: Request, cohort_id: RowId, admin: AdminUser,
                   session: SessionDep) -> Response:
     cohort = _cohort_or_404(session, cohort_id)
     service.delete_cohort(session, cohort=cohort)

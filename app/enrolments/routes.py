@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from app.admin import forms
 from app.admin import service as accounts
 from app.courses import service as courses
-from app.deps import SessionDep, TrainerUser
+from app.deps import RowId, SessionDep, TrainerUser
 from app.enrolments import service
 from app.models import Course
 from app.web import redirect, render
@@ -74,7 +74,7 @@ def enrol(request: Request, slug: str, user: TrainerUser, session: SessionDep,
 
 
 @router.post("/courses/{slug}/enrolments/{enrolment_id}/remove")
-def remove(request: Request, slug: str, enrolment_id: int, user: TrainerUser,
+def remove(request: Request, slug: str, enrolment_id: RowId, user: TrainerUser,
            session: SessionDep) -> Response:
     course = _course_or_404(session, slug)
     enrolment = service.get_enrolment(session, course=course, enrolment_id=enrolment_id)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.admin import forms
 from app.audit.service import record as audit
 from app.audit.service import user_label
+from app.content.numbers import parse_id
 from app.courses.urls import course_url
 from app.learning import service as learning
 from app.learning import summary
@@ -140,7 +141,8 @@ def choose_executives(session: Session, *, cohort: str, emails: str,
     people: list[User] = []
     errors: dict[str, str] = {}
     if cohort:
-        found = get_cohort(session, int(cohort)) if cohort.isdigit() else None
+        cohort_id = parse_id(cohort)
+        found = get_cohort(session, cohort_id) if cohort_id is not None else None
         if found is None:
             errors["cohort"] = "Choose a cohort from the list."
         else:

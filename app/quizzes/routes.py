@@ -13,6 +13,8 @@ from app.deps import (
     ExecutiveUser,
     FormDep,
     LearnerOrStaffUser,
+    Ordinal,
+    RowId,
     SessionDep,
     TrainerUser,
 )
@@ -56,7 +58,7 @@ def _attempt_url(course: Course, lesson: Lesson, attempt: QuizAttempt) -> str:
     return f"{quiz_url(course.slug, lesson.slug)}/attempts/{attempt.number}"
 
 
-def raw_answer(form: FormDep, question_id: int) -> RawResponse | None:
+def raw_answer(form: FormDep, question_id: RowId) -> RawResponse | None:
     """The values posted for one question: ``q<id>`` (one or several values) or, for
     matching, ``q<id>_<pair>`` fields. None when the question was not in the form."""
     prefix = f"q{question_id}_"
@@ -98,7 +100,7 @@ def start(request: Request, slug: str, quiz_slug: str, user: ExecutiveUser,
 
 
 @router.get(BASE + "/attempts/{number}")
-def attempt_page(request: Request, slug: str, quiz_slug: str, number: int,
+def attempt_page(request: Request, slug: str, quiz_slug: str, number: Ordinal,
                  user: ExecutiveUser, session: SessionDep, database: DatabaseDep) -> Response:
     course, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
     attempt = _attempt(session, lesson, user, number)
@@ -134,7 +136,8 @@ def _render_attempt(request: Request, session: Session, progress: learning.Cours
 
 
 @router.post(BASE + "/attempts/{number}/answers/{question_id}")
-def save_answer(request: Request, slug: str, quiz_slug: str, number: int, question_id: int,
+def save_answer(request: Request, slug: str, quiz_slug: str, number: Ordinal,
+                question_id: RowId,
                 user: ExecutiveUser, session: SessionDep, form: FormDep) -> Response:
     _, _, lesson, _, _ = _quiz_context(session, user, slug, quiz_slug)
     attempt = _attempt(session, lesson, user, number, lock=True)
@@ -151,7 +154,7 @@ def save_answer(request: Request, slug: str, quiz_slug: str, number: int, questi
 
 
 @router.post(BASE + "/attempts/{number}/submit")
-def submit(request: Request, slug: str, quiz_slug: str, number: int, user: ExecutiveUser,
+def submit(request: Request, slug: str, quiz_slug: str, number: Ordinal, user: ExecutiveUser,
            session: SessionDep, form: FormDep) -> Response:
     course, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
     attempt = _attempt(session, lesson, user, number, lock=True)
@@ -205,13 +208,13 @@ def _grade_page(request: Request, session: Session, attempt: QuizAttempt, *,
 
 
 @router.get("/manage/grading/{attempt_id}")
-def grade_form(request: Request, attempt_id: int, user: TrainerUser,
+def grade_form(request: Request, attempt_id: RowId, user: TrainerUser,
                session: SessionDep) -> Response:
     return _grade_page(request, session, _pending_or_404(session, attempt_id))
 
 
 @router.post("/manage/grading/{attempt_id}")
-def grade(request: Request, attempt_id: int, user: TrainerUser, session: SessionDep,
+def grade(request: Request, attempt_id: RowId, user: TrainerUser, session: SessionDep,
           form: FormDep) -> Response:
     attempt = _pending_or_404(session, attempt_id, lock=True)
     view = service.attempt_view(session, attempt=attempt)

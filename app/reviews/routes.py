@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.deps import FormDep, SessionDep, TrainerUser
+from app.deps import FormDep, RowId, SessionDep, TrainerUser
 from app.reviews import service
 from app.web import redirect, render
 from app.workbooks import service as workbooks
@@ -33,7 +33,7 @@ def _submission(session: Session, version_id: int) -> service.Submission:
 
 
 @router.get("/manage/reviews/{version_id}")
-def review_page(request: Request, version_id: int, user: TrainerUser,
+def review_page(request: Request, version_id: RowId, user: TrainerUser,
                 session: SessionDep) -> Response:
     item = _submission(session, version_id)
     return render(request, "reviews/review.html", {
@@ -41,7 +41,7 @@ def review_page(request: Request, version_id: int, user: TrainerUser,
 
 
 @router.post("/manage/reviews/{version_id}")
-def decide(request: Request, version_id: int, user: TrainerUser, session: SessionDep,
+def decide(request: Request, version_id: RowId, user: TrainerUser, session: SessionDep,
            form: FormDep) -> Response:
     item = _submission(session, version_id)
     comments = {key.removeprefix(COMMENT_PREFIX): str(value)

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.content.limits import LIMITS, measure
-from app.deps import CurrentUser, ExecutiveUser, FormDep, SessionDep
+from app.deps import CurrentUser, ExecutiveUser, FormDep, Ordinal, SessionDep
 from app.models import User, Workbook
 from app.web import redirect, render
 from app.workbooks import service
@@ -62,7 +62,7 @@ def workbook_router(kind: WorkbookKind) -> APIRouter:
         return redirect(request, kind.url, notice="submitted")
 
     @routes.get("/versions/{number}", name=f"{kind.key}_version")
-    def version(request: Request, number: int, user: ExecutiveUser,
+    def version(request: Request, number: Ordinal, user: ExecutiveUser,
                 session: SessionDep) -> Response:
         workbook = _own_workbook(session, user, kind)
         kept = service.get_version(session, workbook=workbook, number=number)
@@ -76,7 +76,7 @@ def workbook_router(kind: WorkbookKind) -> APIRouter:
             "versions": service.versions(session, workbook=workbook)})
 
     @routes.post("/versions/{number}/restore", name=f"{kind.key}_restore")
-    def restore(request: Request, number: int, user: ExecutiveUser,
+    def restore(request: Request, number: Ordinal, user: ExecutiveUser,
                 session: SessionDep) -> Response:
         workbook = service.open_for_update(session, user_id=user.id, kind=kind.key)
         kept = service.get_version(session, workbook=workbook, number=number)
