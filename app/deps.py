@@ -31,6 +31,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # one of these; tests/test_parameters.py checks that.
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 Ordinal = Annotated[int, Path(ge=1, le=100_000)]
+Position = Annotated[int, Path(ge=0, le=100_000)]  # counted from 0 (a question in a quiz)
 ACCESS_ATTR = "__podium_access__"
 
 

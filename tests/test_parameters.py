@@ -44,6 +44,11 @@ def test_every_int_path_parameter_is_bounded(app):
     assert sum(1 for _, route in _all_routes(app) if _int_path_params(route)) >= 20
 
 
+def _counts_from_zero(route: APIRoute) -> bool:
+    return any(isinstance(m, annotated_types.Ge) and m.ge == 0
+               for param in route.dependant.path_params for m in param.field_info.metadata)
+
+
 OUT_OF_RANGE = ["2978988779248816863838208", "9223372036854775808", "2147483648", "0", "-1",
                 "%C2%B2", "1e3"]
 
@@ -58,6 +63,8 @@ def test_out_of_range_numbers_in_paths_are_not_found(app, client, login_as, role
         if not names:
             continue
         for value in OUT_OF_RANGE:
+            if value == "0" and _counts_from_zero(route):
+                continue  # a position (a new question is number 0)
             path = re.sub(r"\{(\w+)\}",
                           lambda m, v=value, n=tuple(names): v if m.group(1) in n else "x",
                           template)

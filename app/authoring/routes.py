@@ -21,7 +21,7 @@ from app.courses.service import (
     store_assets,
 )
 from app.courses.spec import PackageError
-from app.deps import CurrentUser, FormDep, Ordinal, SessionDep, TrainerUser
+from app.deps import CurrentUser, FormDep, Position, SessionDep, TrainerUser
 from app.models import User
 from app.quizzes.analysis import item_analysis
 from app.quizzes.spec import QType
@@ -448,7 +448,8 @@ async def quiz_gift(request: Request, slug: str, lesson: str, user: TrainerUser,
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}/move")
-def move_question(request: Request, slug: str, lesson: str, number: Ordinal, user: TrainerUser,
+def move_question(request: Request, slug: str, lesson: str, number: Position,
+                  user: TrainerUser,
                   session: SessionDep, form: FormDep) -> Response:
     base = _form_text(form, "base")
     return _quiz_change(request, session, user, slug, lesson, lambda d: questions.move(
@@ -456,7 +457,8 @@ def move_question(request: Request, slug: str, lesson: str, number: Ordinal, use
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}/remove")
-def remove_question(request: Request, slug: str, lesson: str, number: Ordinal, user: TrainerUser,
+def remove_question(request: Request, slug: str, lesson: str, number: Position,
+                    user: TrainerUser,
                     session: SessionDep, form: FormDep) -> Response:
     base = _form_text(form, "base")
     return _quiz_change(request, session, user, slug, lesson,
@@ -494,7 +496,8 @@ def _quiz_change(request: Request, session: SessionDep, user: User, slug: str, l
 
 
 @router.get("/author/{slug}/quizzes/{lesson}/questions/{number}")
-def question_page(request: Request, slug: str, lesson: str, number: Ordinal, user: TrainerUser,
+def question_page(request: Request, slug: str, lesson: str, number: Position,
+                  user: TrainerUser,
                   session: SessionDep, type: str = "") -> Response:
     draft = _draft(session, slug)
     _, spec = _lesson_or_404(draft, lesson)
@@ -521,7 +524,8 @@ def _question(request: Request, draft: Draft, spec: drafts.LessonSpec, number: i
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}")
-def save_question(request: Request, slug: str, lesson: str, number: Ordinal, user: TrainerUser,
+def save_question(request: Request, slug: str, lesson: str, number: Position,
+                  user: TrainerUser,
                   session: SessionDep, form: FormDep) -> Response:
     qtype = _qtype(_form_text(form, "qtype"))
     values = {key: value for key, value in form.items() if isinstance(value, str)}
