@@ -13,7 +13,6 @@ from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, HTTPException, Path, Request
 from sqlmodel import Session
-from starlette.datastructures import FormData
 
 from app.auth import service as auth_service
 from app.config import Settings
@@ -162,14 +161,3 @@ LearnerOrStaffUser = Annotated[User, Depends(require_learner_or_staff)]
 ExecutiveUser = Annotated[User, Depends(require_executive)]
 
 
-async def form_data(request: Request) -> AsyncIterator[FormData]:
-    """The posted form, for routes whose field names are not fixed (quiz answers); files
-    it carries are closed when the request is done."""
-    form = await request.form()
-    try:
-        yield form
-    finally:
-        await form.close()
-
-
-FormDep = Annotated[FormData, Depends(form_data)]

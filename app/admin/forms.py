@@ -1,13 +1,19 @@
 """Validation of account fields, shared by the admin forms, the CSV import and the CLI.
-Each check returns a message for the field, or None."""
+Each check returns a message for the field, or None. Below them, what the admin pages'
+forms post."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
+from pydantic import Field
 
+from app.content.dates import parse_date
+from app.content.forms import CsrfForm, Token
 from app.content.keys import email_key
+from app.content.numbers import parse_id
 from app.models import Role
 
 MAX_NAME = 200
@@ -81,6 +87,61 @@ def clean_optional_date(raw: str) -> tuple[date | None, str | None]:
     if not value:
         return None, None
     try:
-        return date.fromisoformat(value), None
-    except ValueError:
-        return None, "Enter a date as YYYY-MM-DD."
+        return parse_date(value), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+# The forms of the admin pages --------------------------------------------------------------
+
+AdminText = Annotated[str, Field(max_length=5000)]
+# The CSV pasted into the import page (a file may hold as much; the page checks its size).
+CsvText = Annotated[str, Field(max_length=4 * 1024 * 1024)]
+
+
+class AccountForm(CsrfForm):
+    """An account's fields; ``cohorts`` holds the id of every cohort ticked."""
+
+    email: AdminText = ""
+    full_name: AdminText = ""
+    role: AdminText = ""
+    department: AdminText = ""
+    cohorts: list[Token] = []
+
+    def cohort_ids(self) -> list[int]:
+        """The cohorts ticked; a value that is no id is 0, which names no cohort (the form
+        then says to choose cohorts from the list)."""
+        return [parse_id(value) or 0 for value in self.cohorts]
+
+
+class NewAccountForm(AccountForm):
+    """A new account, with its first password."""
+
+    password: AdminText = ""
+
+
+class PasswordForm(CsrfForm):
+    """A new password set by an admin."""
+
+    password: AdminText = ""
+
+
+class ActiveForm(CsrfForm):
+    """``1`` enables the account, ``0`` disables it."""
+
+    active: AdminText = ""
+
+
+class ImportForm(CsrfForm):
+    """Accounts as CSV text (or in a file, its own parameter); ``confirm`` is
+    ``valid-only`` to import the valid rows and skip the others."""
+
+    text: CsvText = ""
+    confirm: AdminText = ""
+
+
+class CohortForm(CsrfForm):
+    """A cohort's name and start date (YYYY-MM-DD, optional)."""
+
+    name: AdminText = ""
+    start_date: AdminText = ""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from app.admin import forms, importer, service
 from app.auth.service import set_password
+from app.content.forms import CsrfForm
 from app.content.numbers import parse_id
 from app.deps import AdminUser, RowId, SessionDep, SettingsDep
 from app.invitations import service as invitations
@@ -18,7 +19,7 @@ from app.web import is_htmx, redirect, render
 
 router = APIRouter(prefix="/admin")
 
-FormStr = Annotated[str, Form(max_length=5000)]
+CohortBody = Annotated[forms.CohortForm, Form()]
 
 
 def _user_or_404(session: SessionDep, user_id: int) -> User:
@@ -76,17 +77,14 @@ def new_user_form(request: Request, admin: AdminUser, session: SessionDep) -> Re
 
 
 @router.post("/users/new")
-def create_user(
-    request: Request, admin: AdminUser, session: SessionDep, settings: SettingsDep,
-    email: FormStr = "", full_name: FormStr = "", role: FormStr = "", department: FormStr = "",
-    password: FormStr = "", cohorts: Annotated[list[int], Form()] = [],  # noqa: B006
-) -> Response:
-    data = service.UserInput(email=email, full_name=full_name, role=role,
-                             department=department, cohorts=cohorts)
+def create_user(request: Request, admin: AdminUser, session: SessionDep, settings: SettingsDep,
+                form: Annotated[forms.NewAccountForm, Form()]) -> Response:
+    data = service.UserInput(email=form.email, full_name=form.full_name, role=form.role,
+                             department=form.department, cohorts=form.cohort_ids())
     data.clean(session)
     password_error = None
     try:
-        check_policy(password)
+        check_policy(form.password)
     except PasswordPolicyError as exc:
         password_error = str(exc)
     if data.errors or password_error:
@@ -95,7 +93,7 @@ def create_user(
                       status_code=400)
     user = service.create_user(session, settings, email=data.email, full_name=data.full_name,
                                role=Role(data.role.strip().lower()),
-                               department=data.department, password=password,
+                               department=data.department, password=form.password,
                                cohort_ids=data.cohorts)
     return redirect(request, f"/admin/users/{user.id}", notice="user-created")
 
@@ -108,11 +106,10 @@ def import_form(request: Request, admin: AdminUser) -> Response:
 @router.post("/users/import")
 async def import_users(
     request: Request, admin: AdminUser, session: SessionDep, settings: SettingsDep,
-    file: UploadFile | None = None,
-    text: Annotated[str, Form(max_length=4 * 1024 * 1024)] = "",
-    confirm: FormStr = "",
+    form: Annotated[forms.ImportForm, Form()],
+    file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    error = None
+    text, error = form.text, None
     if file is not None and file.filename:
         data = await file.read(settings.max_csv_bytes + 1)
         text, error = importer.decode_upload(data, limit=settings.max_csv_bytes)
@@ -123,7 +120,7 @@ async def import_users(
                       {"plan": None, "text": "", "done": None, "file_error": error},
                       status_code=400)
     plan = importer.plan_import(session, text)
-    valid_only = confirm == "valid-only"
+    valid_only = form.confirm == "valid-only"
     if plan.file_errors or (plan.has_errors and not valid_only) or not plan.valid_rows:
         status = 400 if plan.has_errors else 200
         return render(request, "admin/user_import.html",
@@ -146,16 +143,13 @@ def user_detail(request: Request, user_id: RowId, admin: AdminUser,
 
 
 @router.post("/users/{user_id}")
-def update_user(
-    request: Request, user_id: RowId, admin: AdminUser, session: SessionDep,
-    email: FormStr = "", full_name: FormStr = "", role: FormStr = "", department: FormStr = "",
-    cohorts: Annotated[list[int], Form()] = [],  # noqa: B006
-) -> Response:
+def update_user(request: Request, user_id: RowId, admin: AdminUser, session: SessionDep,
+                form: Annotated[forms.AccountForm, Form()]) -> Response:
     user = _user_or_404(session, user_id)
-    data = service.UserInput(email=email, full_name=full_name, role=role,
-                             department=department, cohorts=cohorts)
+    data = service.UserInput(email=form.email, full_name=form.full_name, role=form.role,
+                             department=form.department, cohorts=form.cohort_ids())
     data.clean(session, existing=user)
-    new_role = Role(role.strip().lower()) if "role" not in data.errors else user.role
+    new_role = Role(form.role.strip().lower()) if "role" not in data.errors else user.role
     if (user.role == Role.admin and new_role != Role.admin and user.is_active
             and service.count_active_admins(session) <= 1):
         data.errors["role"] = "This is the only active admin; make someone else admin first."
@@ -168,13 +162,12 @@ def update_user(
 
 
 @router.post("/users/{user_id}/password")
-def reset_password(
-    request: Request, user_id: RowId, admin: AdminUser, session: SessionDep,
-    settings: SettingsDep, password: FormStr = "",
-) -> Response:
+def reset_password(request: Request, user_id: RowId, admin: AdminUser, session: SessionDep,
+                   settings: SettingsDep,
+                   form: Annotated[forms.PasswordForm, Form()]) -> Response:
     user = _user_or_404(session, user_id)
     try:
-        set_password(session, settings, user=user, password=password)
+        set_password(session, settings, user=user, password=form.password)
     except PasswordPolicyError as exc:
         data = service.UserInput(email=user.email, full_name=user.full_name,
                                  role=user.role.value, department=user.department or "",
@@ -186,11 +179,10 @@ def reset_password(
 
 
 @router.post("/users/{user_id}/active")
-def set_active(
-    request: Request, user_id: RowId, admin: AdminUser, session: SessionDep,
-    active: FormStr = "",
-) -> Response:
+def set_active(request: Request, user_id: RowId, admin: AdminUser, session: SessionDep,
+               form: Annotated[forms.ActiveForm, Form()]) -> Response:
     user = _user_or_404(session, user_id)
+    active = form.active
     if active not in ("0", "1"):
         raise HTTPException(status_code=400, detail="Choose to enable or disable the account.")
     if active == "0" and user.id == admin.id:
@@ -211,7 +203,8 @@ def cohorts(request: Request, admin: AdminUser, session: SessionDep) -> Response
 
 @router.post("/cohorts")
 def create_cohort(request: Request, admin: AdminUser, session: SessionDep,
-                  name: FormStr = "", start_date: FormStr = "") -> Response:
+                  form: CohortBody) -> Response:
+    name, start_date = form.name, form.start_date
     errors = _cohort_errors(session, name, start_date)
     if errors:
         return render(request, "admin/cohorts.html",
@@ -250,8 +243,9 @@ def cohort_detail(request: Request, cohort_id: RowId, admin: AdminUser,
 
 @router.post("/cohorts/{cohort_id}")
 def update_cohort(request: Request, cohort_id: RowId, admin: AdminUser, session: SessionDep,
-                  name: FormStr = "", start_date: FormStr = "") -> Response:
+                  form: CohortBody) -> Response:
     cohort = _cohort_or_404(session, cohort_id)
+    name, start_date = form.name, form.start_date
     errors = _cohort_errors(session, name, start_date, existing=cohort)
     if errors:
         members = service.list_users(session, cohort_id=cohort.id, per_page=500)
@@ -265,7 +259,7 @@ def update_cohort(request: Request, cohort_id: RowId, admin: AdminUser, session:
 
 @router.post("/cohorts/{cohort_id}/delete")
 def delete_cohort(request: Request, cohort_id: RowId, admin: AdminUser,
-                  session: SessionDep) -> Response:
+                  session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
     cohort = _cohort_or_404(session, cohort_id)
     service.delete_cohort(session, cohort=cohort)
     return redirect(request, "/admin/cohorts", notice="cohort-deleted")

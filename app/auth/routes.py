@@ -8,7 +8,9 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
 
 from app.auth import recovery, service
+from app.auth.forms import ChangePasswordForm, ForgotForm, LoginForm, NewPasswordForm
 from app.auth.signin import set_session_cookie, signed_in_redirect
+from app.content.forms import CsrfForm
 from app.deps import CurrentUser, Public, SessionDep, SettingsDep
 from app.security import events
 from app.web import client_address, redirect, render, safe_next
@@ -26,10 +28,9 @@ def login(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    email: Annotated[str, Form(max_length=1000)] = "",
-    password: Annotated[str, Form(max_length=5000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
+    form: Annotated[LoginForm, Form()],
 ) -> Response:
+    email, password, next = form.email, form.password, form.next
     outcome = service.authenticate(session, settings, email=email, password=password,
                                    client=client_address(request))
     if not outcome.ok:
@@ -54,7 +55,8 @@ def login(
 
 
 @router.post("/logout", dependencies=[Public])
-def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def logout(request: Request, session: SessionDep, settings: SettingsDep,
+           form: Annotated[CsrfForm, Form()]) -> Response:
     user_id = service.end_session(session, token=request.state.session_token)
     if user_id is not None:
         events.record(events.SIGN_OUT, user_id=user_id)
@@ -75,13 +77,11 @@ def change_password(
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
-    current_password: Annotated[str, Form(max_length=5000)] = "",
-    new_password: Annotated[str, Form(max_length=5000)] = "",
-    confirm_password: Annotated[str, Form(max_length=5000)] = "",
+    form: Annotated[ChangePasswordForm, Form()],
 ) -> Response:
     errors = service.change_own_password(
-        session, settings, user=user, current_password=current_password,
-        new_password=new_password, confirm_password=confirm_password,
+        session, settings, user=user, current_password=form.current_password,
+        new_password=form.new_password, confirm_password=form.confirm_password,
     )
     if errors:
         return render(request, "auth/account.html", {"errors": errors, "saved": False},
@@ -106,9 +106,9 @@ def forgot(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    email: Annotated[str, Form(max_length=1000)] = "",
+    form: Annotated[ForgotForm, Form()],
 ) -> Response:
-    email = email.strip()
+    email = form.email.strip()
     if not email or "@" not in email:
         return render(request, "auth/forgot.html",
                       {"email": email[:254], "sent": False,
@@ -149,14 +149,13 @@ def reset(
     token: Annotated[str, Path(max_length=100)],
     session: SessionDep,
     settings: SettingsDep,
-    password: Annotated[str, Form(max_length=5000)] = "",
-    confirm_password: Annotated[str, Form(max_length=5000)] = "",
+    form: Annotated[NewPasswordForm, Form()],
 ) -> Response:
     link = _reset_link(session, token, lock=True)
     if link is None:
         return render(request, "auth/reset.html", {"link": None}, status_code=400)
-    errors = recovery.complete_reset(session, settings, link=link, password=password,
-                                     confirm=confirm_password)
+    errors = recovery.complete_reset(session, settings, link=link, password=form.password,
+                                     confirm=form.confirm_password)
     if errors:
         return render(request, "auth/reset.html", {"link": link, "errors": errors},
                       status_code=400)

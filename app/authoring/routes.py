@@ -10,9 +10,11 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
 from app.authoring import drafts, packages, publishing, questions
+from app.authoring import forms as f
 from app.authoring.drafts import Conflict, Draft, DraftError, FormErrors
 from app.authoring.question_forms import GRADE_CHOICES, form_for, parse_form
 from app.authoring.uploads import MAX_IMAGE_BYTES, MAX_PACKAGE_BYTES, UploadError, check_image
+from app.content.forms import CsrfForm, posted
 from app.courses.service import (
     asset_url,
     get_asset,
@@ -21,7 +23,7 @@ from app.courses.service import (
     store_assets,
 )
 from app.courses.spec import PackageError
-from app.deps import CurrentUser, FormDep, Position, SessionDep, TrainerUser
+from app.deps import CurrentUser, Position, SessionDep, TrainerUser
 from app.models import User
 from app.quizzes.analysis import item_analysis
 from app.quizzes.spec import QType
@@ -46,11 +48,6 @@ def _lesson_or_404(draft: Draft, slug: str) -> tuple[drafts.ModuleSpec, drafts.L
         raise HTTPException(status_code=404) from None
 
 
-def _form_text(form: FormDep, name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
-
-
 # The list of courses, new courses and package uploads ----------------------------------
 
 @router.get("/author")
@@ -67,9 +64,8 @@ def _index(request: Request, session: SessionDep, *, status_code: int = 200,
 
 @router.post("/author/courses")
 def create_course(request: Request, user: TrainerUser, session: SessionDep,
-                  form: FormDep) -> Response:
-    typed = {name: _form_text(form, name) for name in
-             ("slug", "title", "summary", "audience", "estimated_hours")}
+                  form: Annotated[f.NewCourseForm, Form()]) -> Response:
+    typed = form.model_dump(exclude={"csrf_token"})
     try:
         draft = drafts.new_course(session, slug=typed["slug"], title=typed["title"],
                                   summary=typed["summary"], audience=typed["audience"],
@@ -81,15 +77,15 @@ def create_course(request: Request, user: TrainerUser, session: SessionDep,
 
 @router.post("/author/packages", max_body_size=MAX_PACKAGE_BYTES + 1024 * 1024)
 async def upload_package(request: Request, user: TrainerUser, session: SessionDep,
-                         package: Annotated[UploadFile, File()],
-                         replace: Annotated[str, Form()] = "") -> Response:
+                         form: Annotated[f.PackageForm, Form()],
+                         package: Annotated[UploadFile, File()]) -> Response:
     data = await package.read(MAX_PACKAGE_BYTES + 1)
     upload = packages.read_upload(data)
     if upload.spec is None:
         return _index(request, session, status_code=422, problems=upload.problems,
                       upload_name=package.filename or "")
     current = drafts.load(session, upload.spec.slug)
-    if current is not None and current.changed and replace != "on":
+    if current is not None and current.changed and form.replace != "on":
         who = drafts.editor_name(session, current.row.updated_by_id if current.row else None)
         return _index(request, session, status_code=409, upload_name=package.filename or "",
                       conflict=f"“{current.spec.title}” has unpublished changes in its draft"
@@ -134,10 +130,9 @@ def _change(request: Request, session: SessionDep, user: User, slug: str, edit: 
 
 @router.post("/author/{slug}/settings")
 def course_settings(request: Request, slug: str, user: TrainerUser, session: SessionDep,
-                    form: FormDep) -> Response:
-    typed = {name: _form_text(form, name) for name in
-             ("title", "summary", "audience", "estimated_hours")}
-    typed["sequential"] = "on" if form.get("sequential") == "on" else "off"
+                    form: Annotated[f.CourseSettingsForm, Form()]) -> Response:
+    typed = form.model_dump(exclude={"csrf_token"})
+    typed["sequential"] = "on" if form.sequential == "on" else "off"
     return _change(request, session, user, slug, lambda d: drafts.update_settings(
         d, title=typed["title"], summary=typed["summary"], audience=typed["audience"],
         hours=typed["estimated_hours"], sequential=typed["sequential"] == "on"),
@@ -146,9 +141,8 @@ def course_settings(request: Request, slug: str, user: TrainerUser, session: Ses
 
 @router.post("/author/{slug}/modules")
 def add_module(request: Request, slug: str, user: TrainerUser, session: SessionDep,
-               form: FormDep) -> Response:
-    typed = {"module_title": _form_text(form, "module_title"),
-             "module_slug": _form_text(form, "module_slug")}
+               form: Annotated[f.NewModuleForm, Form()]) -> Response:
+    typed = form.model_dump(exclude={"csrf_token"})
     return _change(request, session, user, slug, lambda d: drafts.add_module(
         d, title=typed["module_title"], slug=typed["module_slug"]), notice="draft-saved",
         typed=typed)
@@ -156,9 +150,9 @@ def add_module(request: Request, slug: str, user: TrainerUser, session: SessionD
 
 @router.post("/author/{slug}/modules/{module}")
 def rename_module(request: Request, slug: str, module: str, user: TrainerUser,
-                  session: SessionDep, form: FormDep) -> Response:
-    typed = {"rename_module": module, "rename_title": _form_text(form, "title"),
-             "rename_summary": _form_text(form, "summary")}
+                  session: SessionDep, form: Annotated[f.ModuleForm, Form()]) -> Response:
+    typed = {"rename_module": module, "rename_title": form.title,
+             "rename_summary": form.summary}
     return _change(request, session, user, slug, lambda d: drafts.rename_module(
         d, module, title=typed["rename_title"], summary=typed["rename_summary"]),
         notice="draft-saved", anchor=f"#module-{module}", typed=typed)
@@ -166,25 +160,23 @@ def rename_module(request: Request, slug: str, module: str, user: TrainerUser,
 
 @router.post("/author/{slug}/modules/{module}/move")
 def move_module(request: Request, slug: str, module: str, user: TrainerUser,
-                session: SessionDep, form: FormDep) -> Response:
+                session: SessionDep, form: Annotated[f.MoveForm, Form()]) -> Response:
     return _change(request, session, user, slug, lambda d: drafts.move_module(
-        d, module, _form_text(form, "direction")), notice="draft-saved",
+        d, module, form.direction), notice="draft-saved",
         anchor=f"#module-{module}")
 
 
 @router.post("/author/{slug}/modules/{module}/remove")
 def remove_module(request: Request, slug: str, module: str, user: TrainerUser,
-                  session: SessionDep) -> Response:
+                  session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
     return _change(request, session, user, slug, lambda d: drafts.remove_module(d, module),
                    notice="draft-saved")
 
 
 @router.post("/author/{slug}/modules/{module}/lessons")
 def add_lesson(request: Request, slug: str, module: str, user: TrainerUser, session: SessionDep,
-               form: FormDep) -> Response:
-    typed = {"lesson_title": _form_text(form, "lesson_title"),
-             "lesson_slug": _form_text(form, "lesson_slug"), "kind": _form_text(form, "kind"),
-             "module": module}
+               form: Annotated[f.NewLessonForm, Form()]) -> Response:
+    typed = {**form.model_dump(exclude={"csrf_token"}), "module": module}
     return _change(request, session, user, slug, lambda d: drafts.add_lesson(
         d, module, title=typed["lesson_title"], slug=typed["lesson_slug"], kind=typed["kind"]),
         notice="draft-saved", anchor=f"#module-{module}", typed=typed)
@@ -192,23 +184,23 @@ def add_lesson(request: Request, slug: str, module: str, user: TrainerUser, sess
 
 @router.post("/author/{slug}/lessons/{lesson}/move")
 def move_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
-                session: SessionDep, form: FormDep) -> Response:
+                session: SessionDep, form: Annotated[f.MoveForm, Form()]) -> Response:
     return _change(request, session, user, slug, lambda d: drafts.move_lesson(
-        d, lesson, _form_text(form, "direction")), notice="draft-saved",
+        d, lesson, form.direction), notice="draft-saved",
         anchor=f"#lesson-{lesson}")
 
 
 @router.post("/author/{slug}/lessons/{lesson}/remove")
 def remove_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
-                  session: SessionDep) -> Response:
+                  session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
     return _change(request, session, user, slug, lambda d: drafts.remove_lesson(d, lesson),
                    notice="draft-saved")
 
 
 @router.post("/author/{slug}/publish")
 def publish(request: Request, slug: str, user: TrainerUser, session: SessionDep,
-            form: FormDep) -> Response:
-    message = _form_text(form, "message")
+            form: Annotated[f.PublishForm, Form()]) -> Response:
+    message = form.message
     draft = drafts.load(session, slug, lock=True)
     if draft is None:
         raise HTTPException(status_code=404)
@@ -226,7 +218,8 @@ def publish(request: Request, slug: str, user: TrainerUser, session: SessionDep,
 
 
 @router.post("/author/{slug}/discard")
-def discard(request: Request, slug: str, user: TrainerUser, session: SessionDep) -> Response:
+def discard(request: Request, slug: str, user: TrainerUser, session: SessionDep,
+            form: Annotated[CsrfForm, Form()]) -> Response:
     draft = drafts.load(session, slug, lock=True)
     if draft is None:
         raise HTTPException(status_code=404)
@@ -255,8 +248,8 @@ def history(request: Request, slug: str, user: TrainerUser, session: SessionDep)
 
 @router.post("/author/{slug}/restore")
 def restore_course(request: Request, slug: str, user: TrainerUser, session: SessionDep,
-                   form: FormDep) -> Response:
-    entry = _revision(session, _draft(session, slug), _form_text(form, "revision"))
+                   form: Annotated[f.RestoreForm, Form()]) -> Response:
+    entry = _revision(session, _draft(session, slug), form.revision)
     drafts.change(session, slug, user, lambda d: publishing.restore_course(d, entry))
     return redirect(request, f"/author/{slug}", notice="revision-restored")
 
@@ -272,6 +265,7 @@ def _revision(session: SessionDep, draft: Draft, number: str) -> publishing.Revi
 
 @router.post("/author/{slug}/assets")
 async def upload_image(request: Request, slug: str, user: TrainerUser, session: SessionDep,
+                       form: Annotated[CsrfForm, Form()],
                        image: Annotated[UploadFile, File()]) -> Response:
     draft = _draft(session, slug)
     data = await image.read(MAX_IMAGE_BYTES + 1)
@@ -328,15 +322,13 @@ def _lesson(request: Request, draft: Draft, module: drafts.ModuleSpec,
 
 @router.post("/author/{slug}/lessons/{lesson}")
 def save_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
-                session: SessionDep, form: FormDep) -> Response:
-    typed: dict[str, object] = {name: _form_text(form, name)
-                                for name in ("title", "body", "minutes")}
-    typed["required"] = form.get("required") == "on"
+                session: SessionDep, form: Annotated[f.LessonForm, Form()]) -> Response:
+    typed: dict[str, object] = {"title": form.title, "body": form.body,
+                                "minutes": form.minutes, "required": form.required == "on"}
     try:
         drafts.change(session, slug, user, lambda d: drafts.edit_lesson(
-            d, lesson, base=_form_text(form, "base"), title=str(typed["title"]),
-            minutes=str(typed["minutes"]), required=bool(typed["required"]),
-            body=str(typed["body"]), force=form.get("overwrite") == "yes"))
+            d, lesson, base=form.base, title=form.title, minutes=form.minutes,
+            required=form.required == "on", body=form.body, force=form.overwrite == "yes"))
     except LookupError:
         raise HTTPException(status_code=404) from None
     except FormErrors as exc:
@@ -354,10 +346,10 @@ def save_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
 
 @router.post("/author/{slug}/lessons/{lesson}/preview")
 def preview(request: Request, slug: str, lesson: str, user: TrainerUser, session: SessionDep,
-            form: FormDep) -> Response:
+            form: Annotated[f.PreviewForm, Form()]) -> Response:
     draft = _draft(session, slug)
     module, _ = _lesson_or_404(draft, lesson)
-    body = _form_text(form, "body")[:drafts.MAX_BODY]
+    body = form.body[:drafts.MAX_BODY]
     return render(request, "authoring/lesson.html", {
         "preview": render_lesson(draft.spec, module.slug, body),
         "estimate": drafts.estimate_minutes(body), "fragment": True}, block="preview")
@@ -392,8 +384,8 @@ def lesson_history(request: Request, slug: str, lesson: str, user: TrainerUser,
 
 @router.post("/author/{slug}/lessons/{lesson}/restore")
 def restore_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
-                   session: SessionDep, form: FormDep) -> Response:
-    entry = _revision(session, _draft(session, slug), _form_text(form, "revision"))
+                   session: SessionDep, form: Annotated[f.RestoreForm, Form()]) -> Response:
+    entry = _revision(session, _draft(session, slug), form.revision)
     try:
         drafts.change(session, slug, user,
                       lambda d: publishing.restore_lesson(d, entry, lesson))
@@ -419,29 +411,29 @@ def _quiz(request: Request, draft: Draft, lesson: str, *, status_code: int = 200
 
 @router.post("/author/{slug}/quizzes/{lesson}/settings")
 def quiz_settings(request: Request, slug: str, lesson: str, user: TrainerUser,
-                  session: SessionDep, form: FormDep) -> Response:
-    typed = {name: _form_text(form, name) for name in questions.SETTINGS_FIELDS}
-    typed["shuffle"] = "on" if form.get("shuffle") == "on" else ""
-    typed["required"] = "on" if form.get("required") == "on" else ""
-    base = _form_text(form, "base")
+                  session: SessionDep, form: Annotated[f.QuizSettingsForm, Form()]) -> Response:
+    typed = {name: getattr(form, name) for name in questions.SETTINGS_FIELDS}
+    typed["shuffle"] = "on" if form.shuffle == "on" else ""
+    typed["required"] = "on" if form.required == "on" else ""
+    base = form.base
     return _quiz_change(request, session, user, slug, lesson, lambda d: questions.update_settings(
         _unchanged(d, lesson, base), lesson, typed), typed=typed)
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/gift")
 async def quiz_gift(request: Request, slug: str, lesson: str, user: TrainerUser,
-                    session: SessionDep, form: FormDep) -> Response:
-    text = _form_text(form, "gift")
-    upload = form.get("gift_file")
-    if not isinstance(upload, str) and upload is not None and upload.filename:
-        raw = await upload.read(questions.MAX_GIFT_BYTES + 1)
+                    session: SessionDep, form: Annotated[f.GiftForm, Form()],
+                    gift_file: Annotated[UploadFile | None, File()] = None) -> Response:
+    text = form.gift
+    if gift_file is not None and gift_file.filename:
+        raw = await gift_file.read(questions.MAX_GIFT_BYTES + 1)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             draft = _draft(session, slug)
             return _quiz(request, draft, lesson, status_code=422,
                          errors={"gift": "The file is not UTF-8 text."}, typed={"gift": ""})
-    base = _form_text(form, "base")
+    base = form.base
     return _quiz_change(request, session, user, slug, lesson,
                         lambda d: questions.replace_all(_unchanged(d, lesson, base), lesson, text),
                         typed={"gift": text})
@@ -449,20 +441,18 @@ async def quiz_gift(request: Request, slug: str, lesson: str, user: TrainerUser,
 
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}/move")
 def move_question(request: Request, slug: str, lesson: str, number: Position,
-                  user: TrainerUser,
-                  session: SessionDep, form: FormDep) -> Response:
-    base = _form_text(form, "base")
+                  user: TrainerUser, session: SessionDep,
+                  form: Annotated[f.MoveQuestionForm, Form()]) -> Response:
     return _quiz_change(request, session, user, slug, lesson, lambda d: questions.move(
-        _unchanged(d, lesson, base), lesson, number, _form_text(form, "direction")))
+        _unchanged(d, lesson, form.base), lesson, number, form.direction))
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}/remove")
 def remove_question(request: Request, slug: str, lesson: str, number: Position,
-                    user: TrainerUser,
-                    session: SessionDep, form: FormDep) -> Response:
-    base = _form_text(form, "base")
-    return _quiz_change(request, session, user, slug, lesson,
-                        lambda d: questions.remove(_unchanged(d, lesson, base), lesson, number))
+                    user: TrainerUser, session: SessionDep,
+                    form: Annotated[f.QuizChangeForm, Form()]) -> Response:
+    return _quiz_change(request, session, user, slug, lesson, lambda d: questions.remove(
+        _unchanged(d, lesson, form.base), lesson, number))
 
 
 QUIZ_CHANGED = ("Someone else changed this quiz meanwhile, so nothing was changed. Here it "
@@ -525,21 +515,19 @@ def _question(request: Request, draft: Draft, spec: drafts.LessonSpec, number: i
 
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}")
 def save_question(request: Request, slug: str, lesson: str, number: Position,
-                  user: TrainerUser,
-                  session: SessionDep, form: FormDep) -> Response:
-    qtype = _qtype(_form_text(form, "qtype"))
-    values = {key: value for key, value in form.items() if isinstance(value, str)}
-    question, shown = parse_form(qtype, values)
+                  user: TrainerUser, session: SessionDep,
+                  form: Annotated[f.QuestionForm, Form()]) -> Response:
+    qtype = _qtype(form.qtype)
+    question, shown = parse_form(qtype, dict(posted(form).items()))
     draft = _draft(session, slug)
     _, spec = _lesson_or_404(draft, lesson)
     if number and questions.get(spec, number) is None:
         raise HTTPException(status_code=404)
     if question is None:
         return _question(request, draft, spec, number, shown, status_code=422)
-    base = _form_text(form, "base")
     try:
         drafts.change(session, slug, user, lambda d: questions.put(
-            _unchanged(d, lesson, base, QUESTION_CHANGED), lesson, number, question))
+            _unchanged(d, lesson, form.base, QUESTION_CHANGED), lesson, number, question))
     except LookupError:
         raise HTTPException(status_code=404) from None
     except DraftError as exc:

@@ -9,17 +9,17 @@ from fastapi.responses import Response
 
 from app.admin import forms
 from app.admin import service as accounts
+from app.content.forms import CsrfForm
 from app.courses import service as courses
 from app.deps import RowId, SessionDep, TrainerUser
 from app.enrolments import service
+from app.enrolments.forms import EnrolForm
 from app.models import Course
 from app.web import redirect, render
 from app.workbooks import service as workbooks
 from app.workbooks.kinds import KINDS
 
 router = APIRouter(prefix="/manage")
-
-FormStr = Annotated[str, Form(max_length=100_000)]
 
 
 def _course_or_404(session: SessionDep, slug: str) -> Course:
@@ -56,11 +56,11 @@ def course_enrolments(request: Request, slug: str, user: TrainerUser,
 
 @router.post("/courses/{slug}/enrol")
 def enrol(request: Request, slug: str, user: TrainerUser, session: SessionDep,
-          cohort: FormStr = "", emails: FormStr = "", due_date: FormStr = "") -> Response:
+          form: Annotated[EnrolForm, Form()]) -> Response:
     course = _course_or_404(session, slug)
-    values = {"cohort": cohort, "emails": emails, "due_date": due_date}
-    people, errors = service.choose_executives(session, cohort=cohort, emails=emails)
-    due, error = forms.clean_optional_date(due_date)
+    values = form.model_dump(exclude={"csrf_token"})
+    people, errors = service.choose_executives(session, cohort=form.cohort, emails=form.emails)
+    due, error = forms.clean_optional_date(form.due_date)
     if error:
         errors["due_date"] = error
     if errors:
@@ -75,7 +75,7 @@ def enrol(request: Request, slug: str, user: TrainerUser, session: SessionDep,
 
 @router.post("/courses/{slug}/enrolments/{enrolment_id}/remove")
 def remove(request: Request, slug: str, enrolment_id: RowId, user: TrainerUser,
-           session: SessionDep) -> Response:
+           session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
     course = _course_or_404(session, slug)
     enrolment = service.get_enrolment(session, course=course, enrolment_id=enrolment_id)
     if enrolment is None:

@@ -9,15 +9,17 @@ from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import Response
 
 from app.admin import service as admin_service
+from app.admin.forms import AccountForm
+from app.auth.forms import NewPasswordForm
 from app.auth.signin import signed_in_redirect
 from app.deps import AdminUser, Public, RowId, SessionDep, SettingsDep
 from app.invitations import service
+from app.invitations.forms import BackForm, InviteImportedForm
 from app.models import Role
 from app.web import redirect, render
 
 router = APIRouter()
 
-FormStr = Annotated[str, Form(max_length=5000)]
 UserId = RowId
 
 
@@ -33,12 +35,12 @@ def invite_form(request: Request, admin: AdminUser, session: SessionDep) -> Resp
 @router.post("/admin/users/invite")
 def invite(
     request: Request, admin: AdminUser, session: SessionDep, settings: SettingsDep,
-    email: FormStr = "", full_name: FormStr = "", role: FormStr = "", department: FormStr = "",
-    cohorts: Annotated[list[int], Form()] = [],  # noqa: B006
+    form: Annotated[AccountForm, Form()],
 ) -> Response:
-    data = admin_service.UserInput(email=email, full_name=full_name, role=role,
-                                   department=department, cohorts=cohorts)
-    existing = admin_service.get_user_by_email(session, email) if email.strip() else None
+    data = admin_service.UserInput(email=form.email, full_name=form.full_name, role=form.role,
+                                   department=form.department, cohorts=form.cohort_ids())
+    existing = (admin_service.get_user_by_email(session, form.email) if form.email.strip()
+                else None)
     data.clean(session, existing=existing)  # an account without a password may be invited
     if existing is not None and "email" not in data.errors:
         reason = service.why_not_invite(session, user=existing)
@@ -59,7 +61,7 @@ def invite(
 
 @router.post("/admin/users/{user_id}/invitation")
 def resend(request: Request, user_id: UserId, admin: AdminUser, session: SessionDep,
-           settings: SettingsDep, back: FormStr = "") -> Response:
+           settings: SettingsDep, form: Annotated[BackForm, Form()]) -> Response:
     user = admin_service.get_user(session, user_id)
     if user is None:
         raise HTTPException(status_code=404)
@@ -67,17 +69,17 @@ def resend(request: Request, user_id: UserId, admin: AdminUser, session: Session
         raise HTTPException(status_code=400,
                             detail=f"{user.email} already has an account: nothing to resend.")
     service.invite(session, settings, user=user, invited_by=admin)
-    return redirect(request, _back(back, user_id), notice="invitation-resent")
+    return redirect(request, _back(form.back, user_id), notice="invitation-resent")
 
 
 @router.post("/admin/users/{user_id}/invitation/revoke")
 def revoke(request: Request, user_id: UserId, admin: AdminUser, session: SessionDep,
-           back: FormStr = "") -> Response:
+           form: Annotated[BackForm, Form()]) -> Response:
     user = admin_service.get_user(session, user_id)
     if user is None:
         raise HTTPException(status_code=404)
     done = service.revoke(session, user=user)
-    return redirect(request, _back(back, user_id),
+    return redirect(request, _back(form.back, user_id),
                     notice="invitation-revoked" if done else "nothing-to-revoke")
 
 
@@ -88,11 +90,10 @@ def _back(back: str, user_id: int) -> str:
 @router.post("/admin/users/import/invite")
 def invite_imported(request: Request, admin: AdminUser, session: SessionDep,
                     settings: SettingsDep,
-                    user_ids: Annotated[str, Form(max_length=200_000)] = "") -> Response:
+                    form: Annotated[InviteImportedForm, Form()]) -> Response:
     """The import report's "Send invitations": everyone the import touched who has no
     account yet."""
-    ids = [int(part) for part in user_ids.split(",") if part.strip().isascii()
-           and part.strip().isdigit() and int(part) < 2**31]
+    ids = form.ids()
     if not ids:
         raise HTTPException(status_code=400, detail="There is nobody to invite.")
     result = service.invite_many(session, settings, user_ids=ids, invited_by=admin)
@@ -115,13 +116,13 @@ def accept_form(request: Request, token: Token, session: SessionDep) -> Response
 @router.post("/invitations/{token}", dependencies=[Public])
 def accept(
     request: Request, token: Token, session: SessionDep, settings: SettingsDep,
-    password: FormStr = "", confirm_password: FormStr = "",
+    form: Annotated[NewPasswordForm, Form()],
 ) -> Response:
     found = service.find(session, token=token, lock=True)
     if found is None:
         return render(request, "invitations/accept.html", {"found": None}, status_code=400)
-    errors = service.accept(session, settings, found=found, password=password,
-                            confirm=confirm_password)
+    errors = service.accept(session, settings, found=found, password=form.password,
+                            confirm=form.confirm_password)
     if errors:
         return render(request, "invitations/accept.html", {"found": found, "errors": errors},
                       status_code=400)

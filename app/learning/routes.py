@@ -10,11 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from app.content.forms import CsrfForm
 from app.courses import service as courses
 from app.courses.urls import quiz_url
 from app.deps import DatabaseDep, ExecutiveUser, LearnerOrStaffUser, Public, SessionDep
 from app.learning import service
 from app.learning.access import course_for, ensure_unlocked, lesson_for
+from app.learning.forms import ReadingTimeForm
 from app.web import is_htmx, redirect, render
 from app.workbooks import service as workbooks
 from app.workbooks.kinds import KINDS
@@ -65,7 +67,7 @@ def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrSt
 
 @router.post("/courses/{slug}/lessons/{lesson_slug}/complete")
 def complete(request: Request, slug: str, lesson_slug: str, user: ExecutiveUser,
-             session: SessionDep) -> Response:
+             session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
     course, enrolment = course_for(session, user, slug)
     assert enrolment is not None
     lesson = lesson_for(session, course, lesson_slug)
@@ -87,10 +89,10 @@ def complete(request: Request, slug: str, lesson_slug: str, user: ExecutiveUser,
 
 @router.post("/courses/{slug}/lessons/{lesson_slug}/time")
 def reading_time(slug: str, lesson_slug: str, user: ExecutiveUser, session: SessionDep,
-                 seconds: Annotated[int, Form(ge=0, le=3600)] = 0) -> Response:
+                 form: Annotated[ReadingTimeForm, Form()]) -> Response:
     course, _ = course_for(session, user, slug)
     lesson = lesson_for(session, course, lesson_slug)
-    service.record_reading_time(session, user_id=user.id, lesson=lesson, seconds=seconds)
+    service.record_reading_time(session, user_id=user.id, lesson=lesson, seconds=form.seconds)
     return Response(status_code=204)
 
 

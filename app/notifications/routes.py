@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from app.content.forms import CsrfForm
 from app.deps import CurrentUser, Public, RowId, SessionDep, csrf_exempt
 from app.notifications import service
+from app.notifications.forms import PreferencesForm
 from app.web import redirect, render
 
 router = APIRouter()
@@ -26,7 +28,7 @@ def notifications(request: Request, user: CurrentUser, session: SessionDep,
 
 @router.post("/notifications/{notification_id}/open")
 def open_notification(request: Request, notification_id: NotificationId, user: CurrentUser,
-                      session: SessionDep) -> Response:
+                      session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
     """Mark it read and go to what it is about."""
     link = service.open_notification(session, user_id=user.id, notification_id=notification_id)
     if link is None:
@@ -35,7 +37,8 @@ def open_notification(request: Request, notification_id: NotificationId, user: C
 
 
 @router.post("/notifications/read-all")
-def read_all(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def read_all(request: Request, user: CurrentUser, session: SessionDep,
+             form: Annotated[CsrfForm, Form()]) -> Response:
     service.mark_all_read(session, user_id=user.id)
     return redirect(request, "/notifications", notice="all-read")
 
@@ -48,9 +51,8 @@ def preferences(request: Request, user: CurrentUser, session: SessionDep) -> Res
 
 @router.post("/account/notifications")
 def save_preferences(request: Request, user: CurrentUser, session: SessionDep,
-                     email: Annotated[list[str], Form(max_length=40)] = []  # noqa: B006
-                     ) -> Response:
-    service.save_preferences(session, user=user, emails=set(email))
+                     form: Annotated[PreferencesForm, Form()]) -> Response:
+    service.save_preferences(session, user=user, emails=set(form.email))
     return redirect(request, "/account/notifications", notice="notifications-saved")
 
 

@@ -3,16 +3,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
-from app.deps import ExecutiveUser, FormDep, SessionDep
+from app.content.forms import posted
+from app.deps import ExecutiveUser, SessionDep
 from app.persona import service
 from app.persona.definition import FIELDS, STEP_BY_SLUG, STEPS, Step, step_of
 from app.persona.export import persona_markdown
+from app.persona.forms import PersonaStepForm
 from app.web import attachment, is_htmx, redirect, render
 
 router = APIRouter()
+
+StepForm = Annotated[PersonaStepForm, Form()]  # type: ignore[valid-type]
 
 
 def _step(slug: str) -> Step:
@@ -50,14 +56,15 @@ def step_page(request: Request, slug: str, user: ExecutiveUser, session: Session
 
 @router.post("/persona/steps/{slug}")
 def save_step(request: Request, slug: str, user: ExecutiveUser, session: SessionDep,
-              form: FormDep) -> Response:
+              form: StepForm) -> Response:
     """Save the step as typed; go on to the next step if it asked to and nothing is wrong."""
     step = _step(slug)
-    checked = service.save_step(session, user=user, step=step, form=form)
+    fields = posted(form)
+    checked = service.save_step(session, user=user, step=step, form=fields)
     persona = service.view(session, user=user)
     if checked.refused:
         persona.data.update(checked.values)  # shown as typed, though not saved
-    going_on = form.get("action") == "next"
+    going_on = fields.get("action") == "next"
     if going_on and not checked.errors:
         following = service.next_step(step)
         return redirect(request, f"/persona/steps/{following.slug}" if following
@@ -70,11 +77,11 @@ def save_step(request: Request, slug: str, user: ExecutiveUser, session: Session
 
 @router.post("/persona/steps/{slug}/autosave")
 def autosave(request: Request, slug: str, user: ExecutiveUser, session: SessionDep,
-             form: FormDep) -> Response:
+             form: StepForm) -> Response:
     """Saved in the background while the executive types; answers with the save status
     (and, on the profile steps, a fresh preview)."""
     step = _step(slug)
-    checked = service.save_step(session, user=user, step=step, form=form)
+    checked = service.save_step(session, user=user, step=step, form=posted(form))
     persona = service.view(session, user=user)
     return render(request, "persona/step.html", {
         "persona": persona, "step": step, "data": persona.data, "saved": not checked.refused,

@@ -6,17 +6,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from app.content.forms import CsrfForm, posted
 from app.content.limits import measure
-from app.deps import ExecutiveUser, FormDep, SessionDep
+from app.deps import ExecutiveUser, SessionDep
 from app.planner import definition as plan
 from app.planner import service
 from app.planner.exports import plan_csv, plan_ics
+from app.planner.forms import DraftCounterForm, ItemForm, MessageForm
 from app.web import attachment, is_htmx, redirect, render
 
 router = APIRouter()
+
+MessageBody = Annotated[MessageForm, Form()]  # type: ignore[valid-type]
+ItemBody = Annotated[ItemForm, Form()]
 
 MESSAGE_LABELS = {f.name: f.label for f in plan.MESSAGE_STEP.fields}
 
@@ -45,10 +50,11 @@ def plan_page(request: Request, user: ExecutiveUser, session: SessionDep,
 
 @router.post("/plan/message")
 def save_message(request: Request, user: ExecutiveUser, session: SessionDep,
-                 form: FormDep) -> Response:
-    checked = service.save_message(session, user=user, form=form)
+                 form: MessageBody) -> Response:
+    fields = posted(form)
+    checked = service.save_message(session, user=user, form=fields)
     current = service.view(session, user=user)
-    if form.get("autosave"):
+    if fields.get("autosave"):
         return _page(request, current, view="calendar", saved=not checked.refused,
                      errors=checked.errors, block="message_status")
     if not checked.errors and not is_htmx(request):
@@ -82,8 +88,8 @@ def new_item(request: Request, user: ExecutiveUser, session: SessionDep,
 
 @router.post("/plan/items")
 def add_item(request: Request, user: ExecutiveUser, session: SessionDep,
-             form: FormDep) -> Response:
-    result = service.save_item(session, user=user, form=form)
+             form: ItemBody) -> Response:
+    result = service.save_item(session, user=user, form=posted(form))
     return _after_save(request, session, user, result, new=True)
 
 
@@ -110,29 +116,29 @@ def edit_item(request: Request, item_id: str, user: ExecutiveUser,
 
 @router.post("/plan/items/{item_id}")
 def save_item(request: Request, item_id: str, user: ExecutiveUser, session: SessionDep,
-              form: FormDep) -> Response:
+              form: ItemBody) -> Response:
     if service.get_item(session, user=user, item_id=item_id) is None:
         raise HTTPException(status_code=404)
-    result = service.save_item(session, user=user, form=form, item_id=item_id)
+    result = service.save_item(session, user=user, form=posted(form), item_id=item_id)
     return _after_save(request, session, user, result, new=False)
 
 
 @router.post("/plan/items/{item_id}/delete")
 def delete_item(request: Request, item_id: str, user: ExecutiveUser,
-                session: SessionDep) -> Response:
+                session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
     if not service.delete_item(session, user=user, item_id=item_id):
         raise HTTPException(status_code=404)
     return redirect(request, "/plan?view=list", notice="item-deleted")
 
 
 @router.post("/plan/items-counter")
-def draft_counter(request: Request, user: ExecutiveUser, form: FormDep) -> Response:
+def draft_counter(request: Request, user: ExecutiveUser,
+                  form: Annotated[DraftCounterForm, Form()]) -> Response:
     """The draft's live counter, against the limit of the network chosen in the form."""
-    network = plan.NETWORK_BY_VALUE.get(str(form.get("network", "")))
-    draft = form.get("draft", "")
+    network = plan.NETWORK_BY_VALUE.get(form.network)
     return render(request, "planner/item.html", {
-        "draft_measure": measure(draft if isinstance(draft, str) else "", network.limit)
-        if network else None}, block="draft_counter")
+        "draft_measure": measure(form.draft, network.limit) if network else None},
+        block="draft_counter")
 
 
 @router.get("/plan/export.ics")

@@ -3,15 +3,18 @@ and results."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
+from starlette.datastructures import ImmutableMultiDict
 
+from app.content.forms import CsrfForm, posted
 from app.courses.urls import quiz_url
 from app.deps import (
     DatabaseDep,
     ExecutiveUser,
-    FormDep,
     LearnerOrStaffUser,
     Ordinal,
     RowId,
@@ -22,6 +25,7 @@ from app.learning import service as learning
 from app.learning.access import course_for, ensure_unlocked, lesson_for
 from app.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, User
 from app.quizzes import service
+from app.quizzes.forms import AnswersForm, GradeForm
 from app.quizzes.service import AttemptClosed, RawResponse
 from app.quizzes.spec import QType
 from app.web import redirect, render
@@ -58,7 +62,7 @@ def _attempt_url(course: Course, lesson: Lesson, attempt: QuizAttempt) -> str:
     return f"{quiz_url(course.slug, lesson.slug)}/attempts/{attempt.number}"
 
 
-def raw_answer(form: FormDep, question_id: RowId) -> RawResponse | None:
+def raw_answer(form: ImmutableMultiDict[str, str], question_id: int) -> RawResponse | None:
     """The values posted for one question: ``q<id>`` (one or several values) or, for
     matching, ``q<id>_<pair>`` fields. None when the question was not in the form."""
     prefix = f"q{question_id}_"
@@ -86,7 +90,7 @@ def quiz_page(request: Request, slug: str, quiz_slug: str, user: LearnerOrStaffU
 
 @router.post(BASE + "/attempts")
 def start(request: Request, slug: str, quiz_slug: str, user: ExecutiveUser,
-          session: SessionDep) -> Response:
+          session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
     course, _, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
     try:
         attempt = service.start_attempt(session, quiz=quiz, user_id=user.id)
@@ -137,11 +141,11 @@ def _render_attempt(request: Request, session: Session, progress: learning.Cours
 
 @router.post(BASE + "/attempts/{number}/answers/{question_id}")
 def save_answer(request: Request, slug: str, quiz_slug: str, number: Ordinal,
-                question_id: RowId,
-                user: ExecutiveUser, session: SessionDep, form: FormDep) -> Response:
+                question_id: RowId, user: ExecutiveUser, session: SessionDep,
+                form: Annotated[AnswersForm, Form()]) -> Response:
     _, _, lesson, _, _ = _quiz_context(session, user, slug, quiz_slug)
     attempt = _attempt(session, lesson, user, number, lock=True)
-    raw = raw_answer(form, question_id)
+    raw = raw_answer(posted(form), question_id)
     closed = False
     try:
         error = service.save_answer(session, attempt=attempt, question_id=question_id,
@@ -155,27 +159,28 @@ def save_answer(request: Request, slug: str, quiz_slug: str, number: Ordinal,
 
 @router.post(BASE + "/attempts/{number}/submit")
 def submit(request: Request, slug: str, quiz_slug: str, number: Ordinal, user: ExecutiveUser,
-           session: SessionDep, form: FormDep) -> Response:
+           session: SessionDep, form: Annotated[AnswersForm, Form()]) -> Response:
     course, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
     attempt = _attempt(session, lesson, user, number, lock=True)
     url = _attempt_url(course, lesson, attempt)
     if attempt.submitted_at is not None:  # a second click or tab: the same result
         return redirect(request, url)
     errors: dict[int, str] = {}
-    posted: dict[int, RawResponse] = {}
+    typed: dict[int, RawResponse] = {}
     if not service.is_expired(attempt):
+        answers = posted(form)
         for item in service.attempt_view(session, attempt=attempt).items:
-            raw = raw_answer(form, item.row.id)
+            raw = raw_answer(answers, item.row.id)
             if raw is None or not item.question.graded:
                 continue
-            posted[item.row.id] = raw
+            typed[item.row.id] = raw
             error = service.save_answer(session, attempt=attempt, question_id=item.row.id,
                                         raw=raw)
             if error:
                 errors[item.row.id] = error
     if errors:
         return _render_attempt(request, session, progress, lesson, quiz, attempt, user,
-                               errors=errors, posted=posted, status_code=400)
+                               errors=errors, posted=typed, status_code=400)
     service.submit_attempt(session, attempt=attempt, course=course, enrolment=enrolment,
                            lesson=lesson)
     return redirect(request, url)
@@ -215,9 +220,10 @@ def grade_form(request: Request, attempt_id: RowId, user: TrainerUser,
 
 @router.post("/manage/grading/{attempt_id}")
 def grade(request: Request, attempt_id: RowId, user: TrainerUser, session: SessionDep,
-          form: FormDep) -> Response:
+          form: Annotated[GradeForm, Form()]) -> Response:
     attempt = _pending_or_404(session, attempt_id, lock=True)
     view = service.attempt_view(session, attempt=attempt)
+    marks = posted(form)
     grades: dict[int, tuple[float, str]] = {}
     errors: dict[int, str] = {}
     values: dict[int, tuple[str, str]] = {}
@@ -225,8 +231,8 @@ def grade(request: Request, attempt_id: RowId, user: TrainerUser, session: Sessi
         if item.question.type != QType.essay or item.answer is None:
             continue
         qid = item.row.id
-        mark = str(form.get(f"mark{qid}", "")).strip()
-        comment = str(form.get(f"comment{qid}", "")).strip()[:5000]
+        mark = marks.get(f"mark{qid}", "").strip()
+        comment = marks.get(f"comment{qid}", "").strip()[:5000]
         values[qid] = (mark, comment)
         try:
             percent = float(mark.replace(",", "."))

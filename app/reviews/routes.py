@@ -3,19 +3,21 @@ with a comment box per field, approved or sent back."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.deps import FormDep, RowId, SessionDep, TrainerUser
+from app.content.forms import posted
+from app.deps import RowId, SessionDep, TrainerUser
 from app.reviews import service
+from app.reviews.forms import COMMENT_PREFIX, ReviewForm
 from app.web import redirect, render
 from app.workbooks import service as workbooks
 from app.workbooks.kinds import KINDS
 
 router = APIRouter()
-
-COMMENT_PREFIX = "comment:"
 
 
 @router.get("/manage/reviews")
@@ -42,12 +44,11 @@ def review_page(request: Request, version_id: RowId, user: TrainerUser,
 
 @router.post("/manage/reviews/{version_id}")
 def decide(request: Request, version_id: RowId, user: TrainerUser, session: SessionDep,
-           form: FormDep) -> Response:
+           form: Annotated[ReviewForm, Form()]) -> Response:
     item = _submission(session, version_id)
-    comments = {key.removeprefix(COMMENT_PREFIX): str(value)
-                for key, value in form.multi_items() if key.startswith(COMMENT_PREFIX)}
-    note = str(form.get("note", ""))
-    decision = str(form.get("decision", ""))
+    comments = {key.removeprefix(COMMENT_PREFIX): value
+                for key, value in posted(form).multi_items() if key.startswith(COMMENT_PREFIX)}
+    note, decision = form.note, form.decision
     try:
         service.decide(session, item=item, reviewer=user, decision=decision,
                        comments=comments, note=note)

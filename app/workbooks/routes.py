@@ -5,32 +5,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from app.content.forms import CsrfForm, posted
 from app.content.limits import LIMITS, measure
-from app.deps import CurrentUser, ExecutiveUser, FormDep, Ordinal, SessionDep
+from app.deps import CurrentUser, ExecutiveUser, Ordinal, SessionDep
 from app.models import User, Workbook
 from app.web import redirect, render
 from app.workbooks import service
 from app.workbooks.compare import compare
+from app.workbooks.forms import INPUT_NAME, CounterForm
 from app.workbooks.kinds import KINDS, WorkbookKind
 
 router = APIRouter()
 
-INPUT_NAME = r"^[a-z_]{1,40}(-[0-9]{1,2})?$"
-
 
 @router.post("/counter/{limit_key}")
-def counter(request: Request, limit_key: str, user: CurrentUser, form: FormDep,
+def counter(request: Request, limit_key: str, user: CurrentUser,
+            form: Annotated[CounterForm, Form()],
             field: Annotated[str, Query(pattern=INPUT_NAME)]) -> Response:
     """The live counter of one text field, counted exactly as the save will count it."""
     limit = LIMITS.get(limit_key)
     if limit is None:
         raise HTTPException(status_code=404)
-    value = form.get(field, "")
-    text = value if isinstance(value, str) else ""
+    text = posted(form).get(field, "")
     return render(request, "workbooks/counter.html",
                   {"measure": measure(text, limit), "field": field})
 
@@ -47,7 +47,8 @@ def workbook_router(kind: WorkbookKind) -> APIRouter:
     routes = APIRouter(prefix=kind.url)
 
     @routes.post("/submit", name=f"{kind.key}_submit")
-    def submit(request: Request, user: ExecutiveUser, session: SessionDep) -> Response:
+    def submit(request: Request, user: ExecutiveUser, session: SessionDep,
+               form: Annotated[CsrfForm, Form()]) -> Response:
         workbook = service.get_workbook(session, user_id=user.id, kind=kind.key)
         if workbook is None:
             return redirect(request, kind.url, notice="not-ready")
@@ -77,7 +78,7 @@ def workbook_router(kind: WorkbookKind) -> APIRouter:
 
     @routes.post("/versions/{number}/restore", name=f"{kind.key}_restore")
     def restore(request: Request, number: Ordinal, user: ExecutiveUser,
-                session: SessionDep) -> Response:
+                session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
         workbook = service.open_for_update(session, user_id=user.id, kind=kind.key)
         kept = service.get_version(session, workbook=workbook, number=number)
         if kept is None:
