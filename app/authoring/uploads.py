@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import lzma
 import math
 import re
 import shutil
@@ -328,7 +329,11 @@ def _safe_svg_attribute(name: str, value: str) -> bool:
 def _svg_length(value: str | None) -> int | None:
     """A plain number of pixels (``120`` or ``120px``) rounded up; anything else is None."""
     match = _SIZE.fullmatch(value or "")
-    return math.ceil(float(match.group(1))) if match else None
+    if match is None:
+        return None
+    number = float(match.group(1))
+    # So many digits that the float is infinite: longer than any side allowed.
+    return math.ceil(number) if math.isfinite(number) else MAX_IMAGE_SIDE + 1
 
 
 # -------------------------------------------------------------------------- packages
@@ -368,7 +373,9 @@ def _clean_name(name: str) -> tuple[str, bool]:
     if "\\" in name:
         raise _refuse("has a file name with a backslash (zip it again with a standard tool)", name)
     parts = name.split("/")
-    if name.startswith("/") or re.match(r"[A-Za-z]:", name) or ".." in parts:
+    # A drive is looked for in every part: "./C:/x" is "C:/x" once "." is dropped, and the
+    # package's root folder is cut off "root/C:/x" later.
+    if name.startswith("/") or ".." in parts or any(re.match(r"[A-Za-z]:", p) for p in parts):
         raise _refuse("has a file outside its folder", name)
     kept = [part for part in parts if part not in ("", ".")]
     if not kept:
@@ -410,7 +417,7 @@ def read_zip(data: bytes) -> PackageFiles:
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as err:
         raise UploadError(f"This file is not a zip archive. {NOTHING_CHANGED}") from err
     with archive:
         entries = archive.infolist()
@@ -470,7 +477,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[i
                 out += chunk
     except UploadError:
         raise
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError,
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, RuntimeError,
             NotImplementedError, ValueError) as err:  # fmt: skip
         raise _refuse("has a damaged file", info.orig_filename) from err
     return bytes(out)

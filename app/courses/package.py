@@ -153,6 +153,10 @@ def _is_empty(node: yaml.Node) -> bool:
     return not node.value
 
 
+_CONSTRUCT_ERRORS = (ArithmeticError, AttributeError, LookupError, RecursionError, TypeError,
+                     ValueError)
+
+
 def _construct(node: yaml.Node) -> object:
     loader = yaml.SafeLoader("")
     try:
@@ -337,6 +341,8 @@ class _Reader:
             self.report(file, line, f"YAML syntax error: {detail}")
         except yaml.YAMLError as exc:
             self.report(file, 1 + offset, f"YAML syntax error: {exc}")
+        except RecursionError:  # PyYAML's composer recurses once per level: [[[[...
+            self.report(file, 1 + offset, "YAML syntax error: too deeply nested")
         return False, None
 
     def mapping(
@@ -413,7 +419,12 @@ class _Reader:
             return _construct(node)
         except yaml.YAMLError as exc:
             self.report(file, _line(node, offset), f"invalid value for '{key}': {exc}")
-            return None
+        except _CONSTRUCT_ERRORS:
+            # PyYAML's constructors fail with plain exceptions on values such as
+            # "2026-02-30", "!!int abc" or "!!bool maybe".
+            value = f" '{_shorten(node.value)}'" if isinstance(node, yaml.ScalarNode) else ""
+            self.report(file, _line(node, offset), f"invalid value{value} for '{key}'")
+        return None
 
     def boolean(
         self, mapping: _Mapping, key: str, file: str, default: bool, offset: int = 0

@@ -66,9 +66,11 @@ class GiftError(Exception):
 _WS = " \t\n\r\0\x0b"
 
 # Escaped characters become placeholders while the structure is parsed (as Moodle's
-# escapedchar_pre does), and the characters again in the texts (escapedchar_post).
+# escapedchar_pre does), and the characters again in the texts (escapedchar_post). The
+# placeholders are lone surrogates, which no text decoded from UTF-8 contains, so no
+# character of a file can be mistaken for one (a private-use character could).
 _ESCAPABLE = ":#={}~n"
-_PLACEHOLDER = {c: chr(0xE000 + i) for i, c in enumerate(_ESCAPABLE)}
+_PLACEHOLDER = {c: chr(0xD800 + i) for i, c in enumerate(_ESCAPABLE)}
 _UNESCAPE = str.maketrans({ph: ("\n" if c == "n" else c) for c, ph in _PLACEHOLDER.items()})
 
 _FORMATS = {f.value: f for f in TextFormat}
@@ -584,6 +586,8 @@ def _numerical_value(text: str, line: int) -> tuple[float, float]:
         _check_number(low, line, text)
         _check_number(high, line, text)
         value = (float(high) + float(low)) / 2
+        if not math.isfinite(value):  # the sum overflows: 1e308..1.7e308
+            raise _not_a_number(line, text)
         return value, float(high) - value
     if colon > 0:
         value_text, tolerance_text = text[:colon].strip(_WS), text[colon + 1 :].strip(_WS)
@@ -596,11 +600,15 @@ def _numerical_value(text: str, line: int) -> tuple[float, float]:
 
 def _check_number(text: str, line: int, answer: str) -> None:
     if not _NUMBER.fullmatch(text) or not math.isfinite(float(text)):
-        raise GiftError(
-            line,
-            f"'{answer}' is not a number: write value, value:tolerance or min..max "
-            "(e.g. 3, 3:0.5 or 2..4)",
-        )
+        raise _not_a_number(line, answer)
+
+
+def _not_a_number(line: int, answer: str) -> GiftError:
+    return GiftError(
+        line,
+        f"'{answer}' is not a number: write value, value:tolerance or min..max "
+        "(e.g. 3, 3:0.5 or 2..4)",
+    )
 
 
 def _metadata(comments: str) -> tuple[str, list[str]]:
@@ -813,7 +821,7 @@ def _write_question(question: Question) -> str:
     if (
         question.text_format != TextFormat.moodle
         or _starts_with_format(text)
-        or (not head and text.startswith("//"))
+        or (not head and text.startswith(("//", "\ufeff")))  # a comment; the file's BOM
     ):
         head += f"[{question.text_format.value}]"
     if question.type == QType.description:
@@ -831,6 +839,14 @@ def _write_question(question: Question) -> str:
     return head + _escape(text) + separator + _answer_block(question, inline=inline)
 
 
+def _marker(value: str) -> str:
+    """An id or tag inside its ``[id:...]``/``[tag:...]``: ``]`` escaped, and a blank
+    before the closing ``]`` after a final backslash, which would otherwise escape it (the
+    reader trims the blank, as Moodle does)."""
+    value = value.replace("]", "\\]")
+    return value + " " if value.endswith("\\") else value
+
+
 def write_gift(questions: list[Question]) -> str:
     """Canonical GIFT for ``questions``: Moodle imports it, and :func:`parse_gift` reads it
     back into equal questions (apart from ``line``). Raises ValueError for a question GIFT
@@ -845,8 +861,8 @@ def write_gift(questions: list[Question]) -> str:
         lines: list[str] = []
         markers: list[str] = []
         if question.id_number.strip(_WS):
-            markers.append(f"[id:{question.id_number.replace(']', chr(92) + ']')}]")
-        markers += [f"[tag:{tag.replace(']', chr(92) + ']')}]" for tag in question.tags]
+            markers.append(f"[id:{_marker(question.id_number)}]")
+        markers += [f"[tag:{_marker(tag)}]" for tag in question.tags]
         if markers:
             lines.append("// " + " ".join(markers))
         lines.append(_write_question(question))

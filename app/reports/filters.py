@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
+from app.content.dates import parse_date
+
 NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE = "not-started", "in-progress", "completed", "overdue"
 STATUSES: dict[str, str] = {
     NOT_STARTED: "Not started",
@@ -116,9 +118,9 @@ def parse(params: Mapping[str, str]) -> ReportQuery:
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
-        except ValueError:
-            errors[name] = "Enter a date as YYYY-MM-DD."
+            return parse_date(value)
+        except ValueError as exc:
+            errors[name] = str(exc)
             return None
 
     cohort: int | None = None

@@ -83,3 +83,33 @@ def test_cohorts_equal_but_for_case_outside_ascii_are_one(client, login_as, data
         assert f'value="{twin}"' in again.text  # what was typed is kept
     with database.session() as s:
         assert [c.name for c in s.exec(select(Cohort))] == ["Équipe Nord"]
+
+
+def test_days_beyond_the_calendar_are_a_message_not_an_overflow(client, login_as,
+                                                                load_course):
+    """"Up to and including 9999-12-31" was one day past the last date Python has: an
+    OverflowError on HR's dashboard, the exports and the audit trail. Typed days are kept
+    within 1900–2999, with a message next to the field."""
+    from tests.courses_data import small_spec
+
+    login_as(Role.admin)
+    load_course(small_spec())
+    message = "Enter a date between 1900-01-01 and 2999-12-31."
+    for day in ("9999-12-31", "0001-01-01", "3000-01-01"):
+        dashboard = client.get("/reports", params={"enrolled_to": day})
+        assert dashboard.status_code == 400, day
+        assert message in dashboard.text
+        export = client.get("/reports/export.csv", params={"enrolled_from": day})
+        assert export.status_code == 400, day
+        audit = client.get("/admin/audit", params={"until": day})
+        assert audit.status_code == 400, day
+        assert message in audit.text
+        token = csrf_from(client, "/manage/courses/pilot")
+        enrol = client.post("/manage/courses/pilot/enrol",
+                            data={"csrf_token": token, "emails": "", "due_date": day})
+        assert enrol.status_code == 400, day
+        assert message in enrol.text
+    assert client.get("/reports", params={"enrolled_to": "2999-12-31"}).status_code == 200
+    # only the ISO form: "20261204" and "2026-W49-5" are dates to Python, not to the page
+    week = client.get("/admin/audit", params={"since": "2026-W49-5"})
+    assert "Enter a date as YYYY-MM-DD." in week.text
