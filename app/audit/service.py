@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from app.content.dates import parse_date
 from app.models import AuditEntry, User, utcnow
 from app.security import context
 
@@ -39,6 +40,7 @@ ACTIONS: dict[str, str] = {
     "enrolment.removed": "Enrolment removed",
     "course.published": "Course published",
     "course.restored": "Earlier version restored into the draft",
+    "course.settings-changed": "Course settings changed",
     "report.exported": "Report downloaded",
     "sign-in.spray-suspected": "Password spray suspected",
 }
@@ -94,9 +96,9 @@ def parse_filter(values: dict[str, str]) -> AuditFilter:
         days[name] = None
         if raw:
             try:
-                days[name] = date.fromisoformat(raw)
-            except ValueError:
-                errors[name] = "Enter a date as YYYY-MM-DD."
+                days[name] = parse_date(raw)
+            except ValueError as exc:
+                errors[name] = str(exc)
     if days["since"] and days["until"] and days["since"] > days["until"]:
         errors["until"] = "The end date is before the start date."
     return AuditFilter(actor=values.get("actor", "").strip()[:200], action=action,

@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.audit.service import record as audit
 from app.courses.package import ASSETS_DIR, MINUTES_RANGE, is_valid_slug
 from app.courses.service import course_to_spec, get_course
 from app.courses.spec import (
@@ -134,6 +135,30 @@ def change(session: Session, slug: str, user: User, edit: Callable[[Draft], None
             raise LookupError(slug)
         edit(draft)
         save(session, draft, user=user)
+    return draft
+
+
+# The course settings the audit trail follows (what learners see of the course).
+AUDITED_SETTINGS = ("title", "summary", "audience", "estimated_hours", "sequential")
+
+
+def change_settings(session: Session, slug: str, user: User,
+                    edit: Callable[[Draft], None]) -> Draft:
+    """:func:`change` for the course settings form, with an entry in the audit trail
+    naming each setting changed, from what to what (none when nothing changed)."""
+    before: dict[str, object] = {}
+
+    def tracked(draft: Draft) -> None:
+        before.update({name: getattr(draft.spec, name) for name in AUDITED_SETTINGS})
+        edit(draft)
+
+    draft = change(session, slug, user, tracked)
+    changed = {name: {"from": before[name], "to": getattr(draft.spec, name)}
+               for name in AUDITED_SETTINGS if getattr(draft.spec, name) != before[name]}
+    if changed:
+        audit(session, action="course.settings-changed", target_type="course",
+              target_id=draft.course.id if draft.course else slug,
+              target_label=draft.spec.title, details=changed)
     return draft
 
 

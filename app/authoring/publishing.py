@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import record as audit
-from app.authoring.drafts import Draft, DraftError, replace_lesson
+from app.authoring.drafts import Draft, DraftError, change, replace_lesson
 from app.courses.package import load_package, write_package
 from app.courses.service import ImportReport, course_assets, course_to_spec, import_course
 from app.courses.spec import (
@@ -236,25 +236,50 @@ def _settings(lesson: LessonSpec) -> str:
             f"reveal {quiz.reveal.value}, shuffle {'on' if quiz.shuffle else 'off'}")
 
 
-def restore_lesson(draft: Draft, entry: RevisionEntry, slug: str) -> None:
-    """Put the lesson as it was in ``entry`` into the draft (back into its old module
-    when it has been removed since). Raises DraftError if that module is gone too."""
-    lesson = entry.lesson(slug)
-    if lesson is None:
-        raise DraftError("revision", "That revision has no such lesson.")
-    try:
-        draft.lesson(slug)
-    except LookupError:
-        module_slug = entry.module_of(slug)
+def restore_lesson(session: Session, slug: str, user: User, entry: RevisionEntry,
+                   lesson_slug: str) -> None:
+    """Put the lesson as it was in ``entry`` into the course's draft (back into its old
+    module when it has been removed since), and say so in the audit trail. Raises
+    LookupError when there is no such course, DraftError when the revision has no such
+    lesson or its module is gone too; then nothing was written."""
+
+    def edit(draft: Draft) -> None:
+        lesson = entry.lesson(lesson_slug)
+        if lesson is None:
+            raise DraftError("revision", "That revision has no such lesson.")
         try:
-            module = draft.module(module_slug or "")
-        except LookupError as exc:
-            raise DraftError("revision", "The lesson's module is no longer in the course; "
-                                         "add it again first.") from exc
-        module.lessons.append(replace(lesson))
-        return
-    replace_lesson(draft, slug, replace(lesson))
+            draft.lesson(lesson_slug)
+        except LookupError:
+            module_slug = entry.module_of(lesson_slug)
+            try:
+                module = draft.module(module_slug or "")
+            except LookupError as exc:
+                raise DraftError("revision", "The lesson's module is no longer in the course; "
+                                             "add it again first.") from exc
+            module.lessons.append(replace(lesson))
+            return
+        replace_lesson(draft, lesson_slug, replace(lesson))
+
+    draft = change(session, slug, user, edit)
+    _audit_restore(session, draft, entry, lesson=lesson_slug)
 
 
-def restore_course(draft: Draft, entry: RevisionEntry) -> None:
-    draft.spec = replace(entry.spec, assets={})
+def restore_course(session: Session, slug: str, user: User, entry: RevisionEntry) -> None:
+    """Make the course's draft the course as it was in ``entry`` (its images stay), and say
+    so in the audit trail. Raises LookupError when there is no such course."""
+
+    def edit(draft: Draft) -> None:
+        draft.spec = replace(entry.spec, assets={})
+
+    draft = change(session, slug, user, edit)
+    _audit_restore(session, draft, entry)
+
+
+def _audit_restore(session: Session, draft: Draft, entry: RevisionEntry, *,
+                   lesson: str = "") -> None:
+    details: dict[str, object] = {"revision": entry.number}
+    if lesson:
+        details["lesson"] = lesson
+    audit(session, action="course.restored", target_type="course",
+          target_id=draft.course.id if draft.course else draft.spec.slug,
+          target_label=draft.spec.title, details=details)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from app.authoring import drafts, packages, publishing, questions
 from app.authoring import forms as f
@@ -112,11 +113,12 @@ def _course(request: Request, session: SessionDep, draft: Draft, *, status_code:
 
 
 def _change(request: Request, session: SessionDep, user: User, slug: str, edit: Edit, *,
-            notice: str, anchor: str = "", typed: dict[str, str] | None = None) -> Response:
-    """Apply a structure change to the draft and go back to the course page; a refused
-    change shows the course page with the message next to its field."""
+            notice: str, anchor: str = "", typed: dict[str, str] | None = None,
+            save: Callable[[Session, str, User, Edit], object] = drafts.change) -> Response:
+    """Apply a structure change to the draft (with ``save``) and go back to the course
+    page; a refused change shows the course page with the message next to its field."""
     try:
-        drafts.change(session, slug, user, edit)
+        save(session, slug, user, edit)
     except LookupError:
         raise HTTPException(status_code=404) from None
     except FormErrors as exc:
@@ -136,7 +138,7 @@ def course_settings(request: Request, slug: str, user: TrainerUser, session: Ses
     return _change(request, session, user, slug, lambda d: drafts.update_settings(
         d, title=typed["title"], summary=typed["summary"], audience=typed["audience"],
         hours=typed["estimated_hours"], sequential=typed["sequential"] == "on"),
-        notice="draft-saved", typed=typed)
+        notice="draft-saved", typed=typed, save=drafts.change_settings)
 
 
 @router.post("/author/{slug}/modules")
@@ -250,7 +252,7 @@ def history(request: Request, slug: str, user: TrainerUser, session: SessionDep)
 def restore_course(request: Request, slug: str, user: TrainerUser, session: SessionDep,
                    form: Annotated[f.RestoreForm, Form()]) -> Response:
     entry = _revision(session, _draft(session, slug), form.revision)
-    drafts.change(session, slug, user, lambda d: publishing.restore_course(d, entry))
+    publishing.restore_course(session, slug, user, entry)
     return redirect(request, f"/author/{slug}", notice="revision-restored")
 
 
@@ -387,8 +389,7 @@ def restore_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
                    session: SessionDep, form: Annotated[f.RestoreForm, Form()]) -> Response:
     entry = _revision(session, _draft(session, slug), form.revision)
     try:
-        drafts.change(session, slug, user,
-                      lambda d: publishing.restore_lesson(d, entry, lesson))
+        publishing.restore_lesson(session, slug, user, entry, lesson)
     except LookupError:
         raise HTTPException(status_code=404) from None
     except DraftError as exc:

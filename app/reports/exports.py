@@ -22,6 +22,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col
 
+from app.audit.service import record as audit
 from app.content.cells import csv_chunks, safe_cell
 from app.models import Course, Lesson, Module, QuizAttempt
 from app.reports.filters import COMPLETED, IN_PROGRESS, NOT_STARTED, STATUSES
@@ -193,6 +194,15 @@ def _write_cell(sheet: Any, row: int, column: int, value: Cell, stamp: Any, day:
         sheet.write_number(row, column, value)
     else:
         sheet.write_string(row, column, safe_cell(str(value)))
+
+
+def record_export(session: Session, *, where: Scope, fmt: str) -> None:
+    """Say in the audit trail that the current user downloaded a report, with its filters
+    (personal data left the app)."""
+    audit(session, action="report.exported", target_type="report", target_id=fmt,
+          target_label=f"Completion report ({fmt.upper()}), "
+                       f"{where.filter.course or 'all courses'}",
+          details={"format": fmt, **where.filter.params()})
 
 
 def filename(where: Scope, fmt: str, now: datetime) -> str:

@@ -6,12 +6,13 @@ import os
 import tempfile
 from collections.abc import AsyncIterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
-from starlette.background import BackgroundTask
+from starlette.background import BackgroundTasks
 
 from app.db import Database
 from app.deps import DatabaseDep, HRUser, SessionDep
@@ -81,9 +82,11 @@ def _export_scope(request: Request, session: SessionDep) -> service.Scope:
 def export_csv(request: Request, user: HRUser, session: SessionDep,
                database: DatabaseDep) -> Response:
     where = _export_scope(request, session)
+    after = BackgroundTasks()
+    after.add_task(database.run_write, partial(exports.record_export, where=where, fmt="csv"))
     return StreamingResponse(
         _stream_csv(database, where), media_type=exports.CSV_MEDIA_TYPE,
-        headers=download_headers(exports.filename(where, "csv", utcnow())))
+        headers=download_headers(exports.filename(where, "csv", utcnow())), background=after)
 
 
 async def _stream_csv(database: Database, where: service.Scope) -> AsyncIterator[str]:
@@ -97,7 +100,8 @@ async def _stream_csv(database: Database, where: service.Scope) -> AsyncIterator
 
 
 @router.get("/reports/export.xlsx")
-def export_xlsx(request: Request, user: HRUser, session: SessionDep) -> Response:
+def export_xlsx(request: Request, user: HRUser, session: SessionDep,
+                database: DatabaseDep) -> Response:
     where = _export_scope(request, session)
     handle, name = tempfile.mkstemp(prefix="podium-export-", suffix=".xlsx")
     os.close(handle)
@@ -107,6 +111,9 @@ def export_xlsx(request: Request, user: HRUser, session: SessionDep) -> Response
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    after = BackgroundTasks()
+    after.add_task(path.unlink, missing_ok=True)
+    after.add_task(database.run_write, partial(exports.record_export, where=where, fmt="xlsx"))
     return FileResponse(path, media_type=exports.XLSX_MEDIA_TYPE,
                         headers=download_headers(exports.filename(where, "xlsx", utcnow())),
-                        background=BackgroundTask(path.unlink, missing_ok=True))
+                        background=after)

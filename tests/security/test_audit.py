@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, timedelta
 
 from fastapi.routing import APIRoute
@@ -123,3 +124,64 @@ def _act(database, settings, admin, person, course) -> None:  # type: ignore[no-
         spec = small_spec()
         spec.modules[0].lessons[0].title = "Hello again"
         record(s, spec, author=s.get(User, admin.id), message="Retitled")
+
+
+def test_restores_and_report_downloads_are_recorded(client, login_as, make_user, database,
+                                                    load_course):
+    """A restore changes what trainers will publish; a download takes personal data out of
+    the app: both say who, what and with which filters."""
+    from tests.authoring.conftest import publish, save_lesson
+    from tests.courses_data import small_spec
+
+    course = load_course(small_spec())
+    trainer = login_as(Role.trainer)
+    assert save_lesson(client, "world", "Changed.").status_code == 303
+    assert publish(client, "Changed").status_code == 303
+    restored = form_post(client, f"/author/{course.slug}/lessons/world/restore",
+                         {"revision": "1"}, page=f"/author/{course.slug}/lessons/world/history")
+    assert restored.status_code == 303
+    whole = form_post(client, f"/author/{course.slug}/restore", {"revision": "2"},
+                      page=f"/author/{course.slug}/history")
+    assert whole.status_code == 303
+    entries = [e for e in _entries(database) if e.action == "course.restored"]
+    assert [(e.actor_id, e.target_label) for e in entries] == [(trainer.id, "Pilot course")] * 2
+    assert '"revision": 1, "lesson": "world"' in entries[0].details
+    assert entries[1].details == '{"revision": 2}'
+
+    hr = login_as(Role.hr)
+    csv_download = client.get("/reports/export.csv", params={"course": course.slug,
+                                                             "status": "completed"})
+    assert csv_download.status_code == 200
+    xlsx_download = client.get("/reports/export.xlsx")
+    assert xlsx_download.status_code == 200
+    refused = client.get("/reports/export.csv", params={"enrolled_from": "2026-02-30"})
+    assert refused.status_code == 400  # nothing was downloaded: nothing recorded
+    exported = [e for e in _entries(database) if e.action == "report.exported"]
+    assert [(e.actor_id, e.target_id) for e in exported] == [(hr.id, "csv"), (hr.id, "xlsx")]
+    assert '"course": "pilot"' in exported[0].details
+    assert '"status": "completed"' in exported[0].details
+    assert exported[1].target_label == "Completion report (XLSX), all courses"
+
+
+def test_course_settings_changes_are_recorded_with_what_changed(client, login_as, database,
+                                                                load_course):
+    from tests.authoring.conftest import submit
+    from tests.courses_data import small_spec
+
+    course = load_course(small_spec())
+    trainer = login_as(Role.trainer)
+    page, action = f"/author/{course.slug}", f"/author/{course.slug}/settings"
+    fields = {"title": "Pilot course", "summary": "A short course.", "audience": "Leaders",
+              "estimated_hours": "2", "sequential": "on"}
+    first = submit(client, page, action, fields)
+    assert first.status_code == 303
+    again = submit(client, page, action, fields)  # nothing changed: no entry
+    assert again.status_code == 303
+    refused = submit(client, page, action, {**fields, "title": ""})
+    assert refused.status_code == 422  # refused: nothing changed, nothing recorded
+    entries = [e for e in _entries(database) if e.action == "course.settings-changed"]
+    assert len(entries) == 1
+    assert entries[0].actor_id == trainer.id and entries[0].target_label == "Pilot course"
+    details = json.loads(entries[0].details)
+    assert details["audience"]["to"] == "Leaders"
+    assert set(details) <= {"summary", "audience", "estimated_hours", "sequential"}
