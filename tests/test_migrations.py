@@ -103,3 +103,30 @@ def test_progress_summary_is_filled_from_existing_progress():
     # required: one, two, quiz; one completed → 33 %; best quiz score 85 over one quiz
     assert [tuple(r) for r in found] == [(1, 33, 165, 1, 85.0, True, True),
                                          (2, 0, 0, 0, 0.0, False, False)]
+
+
+def test_cohort_keys_are_filled_and_names_equal_but_for_case_kept_apart():
+    """0008 gives every cohort its case-folded key; names that only differed by case or
+    form (allowed before) get a number, so no cohort is lost; keys fit their column."""
+    from sqlalchemy import text
+
+    from app.content.keys import KEY_MAX, text_key
+
+    names = ["Équipe Nord", "équipe nord", "ÉQUIPE NORD", "ß" * 120, "Board"]
+    with throwaway_database("mig8") as url:
+        migrate.upgrade(url, "0007")
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO cohort (id, name, created_at) "
+                                  "VALUES (:id, :name, '2026-01-05 09:00:00')"),
+                             [{"id": n, "name": name} for n, name in enumerate(names, 1)])
+            migrate.upgrade(url)
+            with engine.connect() as conn:
+                found = conn.execute(text("SELECT name, name_key FROM cohort ORDER BY id")).all()
+        finally:
+            engine.dispose()
+    assert [row[0] for row in found] == ["Équipe Nord", "équipe nord (2)", "ÉQUIPE NORD (3)",
+                                         "ß" * 120, "Board"]
+    assert [row[1] for row in found] == [text_key(row[0]) for row in found]
+    assert len(found[3][1]) == KEY_MAX and found[3][1].startswith("ss" * 40)

@@ -17,6 +17,7 @@ from app.content.numbers import parse_id
 from app.models import Role
 
 MAX_NAME = 200
+MAX_EMAIL = 254  # the column's length
 MAX_DEPARTMENT = 120
 MAX_COHORT_NAME = 120
 COHORT_SEPARATOR = ";"
@@ -30,7 +31,10 @@ def clean_email(raw: str) -> tuple[str, str | None]:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
         return value, f"Not a valid email address: {exc}"
-    return email_key(result.normalized), None
+    key = email_key(result.normalized)
+    if len(key) > MAX_EMAIL:  # lower() may lengthen it: "İ" is "i̇"
+        return value, "Not a valid email address: it is too long."
+    return key, None
 
 
 def clean_name(raw: str) -> tuple[str, str | None]:

@@ -5,6 +5,7 @@ Revises: 0007
 Create Date: 2026-12-04 11:41:21.974714
 """
 
+import hashlib
 import unicodedata
 from collections.abc import Sequence
 
@@ -48,12 +49,13 @@ def upgrade() -> None:
     cohort = sa.table('cohort', sa.column('id', sa.Integer), sa.column('name', sa.String),
                       sa.column('name_key', sa.String))
     taken: set[str] = set()
-    for cohort_id, name in bind.execute(sa.select(cohort.c.id, cohort.c.name)
-                                        .order_by(cohort.c.id)).all():
-        key, number = _key(name), 1
+    for cohort_id, original in bind.execute(sa.select(cohort.c.id, cohort.c.name)
+                                            .order_by(cohort.c.id)).all():
+        name, key, number = original, _key(original), 1
         while key in taken:
             number += 1
-            name = f"{name} ({number})"
+            suffix = f" ({number})"
+            name = original[:120 - len(suffix)] + suffix
             key = _key(name)
         taken.add(key)
         bind.execute(cohort.update().where(cohort.c.id == cohort_id)
@@ -66,8 +68,12 @@ def upgrade() -> None:
 
 
 def _key(name: str) -> str:
-    """As app.content.keys.text_key at the time of this migration."""
-    return unicodedata.normalize("NFKC", name).casefold()
+    """As app.content.keys.text_key at the time of this migration (bounded to the column's
+    120 characters since 0009, which shortens keys stored before)."""
+    key = unicodedata.normalize("NFKC", name).casefold()
+    if len(key) <= 120:
+        return key
+    return f"{key[:87]}#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
 
 
 def downgrade() -> None:

@@ -85,11 +85,31 @@ def test_cohorts_equal_but_for_case_outside_ascii_are_one(client, login_as, data
         assert [c.name for c in s.exec(select(Cohort))] == ["Équipe Nord"]
 
 
+def test_names_that_fold_longer_than_their_key_column(client, login_as, database):
+    """Folding lengthens some names ("ß" is "ss", "ﷺ" eighteen letters): a key past its
+    column's 120 characters was a PostgreSQL error. Long keys end with a digest."""
+    login_as(Role.admin)
+    for name in ("ß" * 120, "\ufdfa" * 7):
+        created = form_post(client, "/admin/cohorts", {"name": name}, page="/admin/cohorts")
+        assert created.status_code == 303, name
+    twin = form_post(client, "/admin/cohorts", {"name": "\u1e9e" * 120},  # capital ẞ
+                     page="/admin/cohorts")
+    assert twin.status_code == 400
+    assert "A cohort with this name already exists." in twin.text
+    other = form_post(client, "/admin/cohorts", {"name": "ß" * 119 + "x"},
+                      page="/admin/cohorts")
+    assert other.status_code == 303  # same first 87 letters of the key, another name
+    with database.session() as s:
+        keys = [c.name_key for c in s.exec(select(Cohort).order_by(Cohort.id))]
+    assert [len(key) for key in keys] == [120, 120, 120]
+    assert len(set(keys)) == 3
+
+
 def test_days_beyond_the_calendar_are_a_message_not_an_overflow(client, login_as,
                                                                 load_course):
     """"Up to and including 9999-12-31" was one day past the last date Python has: an
     OverflowError on HR's dashboard, the exports and the audit trail. Typed days are kept
-    within 1900–2999, with a message next to the field."""
+    within 1900-2999, with a message next to the field."""
     from tests.courses_data import small_spec
 
     login_as(Role.admin)
