@@ -67,6 +67,7 @@ def check_read(text: str, questions: list[Question], warnings: list[GiftWarning]
     for warning in warnings:
         assert isinstance(warning, GiftWarning)
         assert 1 <= warning.line <= lines
+        warning.message.encode("utf-8")  # no escape placeholder (a lone surrogate) leaks out
         assert warning.message
     for question in questions:
         assert isinstance(question, Question)
@@ -115,6 +116,7 @@ def read_or_error(text: str) -> tuple[list[Question], list[GiftWarning]] | None:
     assert 1 <= error.line <= line_count(text), (error.line, line_count(text))
     assert error.message
     assert str(error) == f"quiz.gift:{error.line}: {error.message}"
+    error.message.encode("utf-8")  # no escape placeholder (a lone surrogate) leaks out
     return None
 
 
