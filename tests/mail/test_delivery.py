@@ -232,3 +232,15 @@ def test_queue_for_test_writes_each_email_once(database, settings, make_user):
     emails = _emails(database)
     assert [e.subject for e in emails] == ["Message 0", "Message 1", "Message 2"]
     assert len({e.message_id for e in emails}) == 3
+
+
+def test_the_admins_mailbox_is_paged(client, login_as, database, settings, make_user):
+    login_as(Role.admin)
+    for n in range(51):
+        _invite(database, settings, make_user, email=f"person{n}@acme.example")
+    first = client.get("/admin/mailbox", params={"status": "queued"})
+    assert first.status_code == 200
+    assert "Page 1 of 2" in first.text
+    assert 'href="/admin/mailbox?status=queued&amp;page=2" rel="next">Older →' in first.text
+    second = client.get("/admin/mailbox", params={"status": "queued", "page": "2"})
+    assert "Page 2 of 2" in second.text and 'rel="prev">← Newer' in second.text

@@ -185,3 +185,18 @@ def test_course_settings_changes_are_recorded_with_what_changed(client, login_as
     details = json.loads(entries[0].details)
     assert details["audience"]["to"] == "Leaders"
     assert set(details) <= {"summary", "audience", "estimated_hours", "sequential"}
+
+
+def test_the_page_is_paged_newest_first(client, login_as, database):
+    from app.models import utcnow
+
+    login_as(Role.admin)
+    with database.session(write=True) as s:
+        s.add_all([AuditEntry(at=utcnow(), actor_label="Podium (system)", action="cohort.created",
+                              target_type="cohort", target_id=str(n), target_label=f"C{n}",
+                              details="{}", client="", request_id="") for n in range(51)])
+    first = client.get("/admin/audit", params={"action": "cohort.created"})
+    assert "Page 1 of 2" in first.text
+    assert 'href="/admin/audit?action=cohort.created&amp;page=2" rel="next">Older →' in first.text
+    second = client.get("/admin/audit", params={"action": "cohort.created", "page": "2"})
+    assert "Page 2 of 2" in second.text and 'rel="prev">← Newer' in second.text
