@@ -15,6 +15,7 @@ from app.audit.service import user_label
 from app.auth.service import revoke_user_sessions, set_password
 from app.config import Settings
 from app.content.keys import email_key, text_key
+from app.content.paging import Paging
 from app.invitations.service import InvitationState, states_for
 from app.models import Cohort, CohortMember, Role, SsoIdentity, User, utcnow
 from app.security import context, events
@@ -42,16 +43,9 @@ class UserRow:
         return "no-password"
 
 
-@dataclass(frozen=True)
-class UserPage:
+@dataclass(frozen=True, kw_only=True)
+class UserPage(Paging):
     rows: list[UserRow]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _like(term: str) -> str:
@@ -83,7 +77,8 @@ def list_users(session: Session, *, query: str = "", role: Role | None = None,
         select(User).where(*conditions).order_by(func.lower(User.full_name), User.id)
         .offset((page - 1) * per_page).limit(per_page)
     ).all()
-    return UserPage(user_rows(session, list(users)), total, page, per_page)
+    return UserPage(rows=user_rows(session, list(users)), total=total, page=page,
+                    per_page=per_page)
 
 
 def user_rows(session: Session, users: list[User]) -> list[UserRow]:

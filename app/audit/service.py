@@ -17,6 +17,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app.content.dates import parse_date
+from app.content.paging import Paging
 from app.models import AuditEntry, User, utcnow
 from app.security import context
 
@@ -131,16 +132,9 @@ def _conditions(flt: AuditFilter) -> list[Any]:
     return conditions
 
 
-@dataclass(frozen=True)
-class AuditPage:
+@dataclass(frozen=True, kw_only=True)
+class AuditPage(Paging):
     entries: list[AuditEntry]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def search(session: Session, flt: AuditFilter, *, page: int = 1) -> AuditPage:
@@ -151,7 +145,7 @@ def search(session: Session, flt: AuditFilter, *, page: int = 1) -> AuditPage:
     rows = session.exec(select(AuditEntry).where(*conditions)
                         .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
                         .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    return AuditPage(list(rows), total, page, PER_PAGE)
+    return AuditPage(entries=list(rows), total=total, page=page, per_page=PER_PAGE)
 
 
 CSV_HEADERS = ("Time (UTC)", "Actor", "Action", "Target type", "Target id", "Target",

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.content.paging import Paging
 from app.mail.compose import Content, open_content
 from app.models import EmailMessage
 from app.security.sealing import SealError
@@ -21,16 +22,9 @@ def shows_content(settings: Settings) -> bool:
     return settings.is_development
 
 
-@dataclass(frozen=True)
-class MailboxPage:
+@dataclass(frozen=True, kw_only=True)
+class MailboxPage(Paging):
     items: list[EmailMessage]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def list_page(session: Session, *, status: str = "", page: int = 1) -> MailboxPage:
@@ -40,7 +34,7 @@ def list_page(session: Session, *, status: str = "", page: int = 1) -> MailboxPa
     rows = session.exec(select(EmailMessage).where(*conditions)
                         .order_by(col(EmailMessage.id).desc())
                         .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    return MailboxPage(list(rows), total, page, PER_PAGE)
+    return MailboxPage(items=list(rows), total=total, page=page, per_page=PER_PAGE)
 
 
 @dataclass(frozen=True)
