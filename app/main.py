@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.admin import routes as admin_routes
+from app.assets import StaticAssets, StaticFilesMiddleware
 from app.audit import routes as audit_routes
 from app.auth import routes as auth_routes
 from app.authoring import routes as authoring_routes
+from app.compression import CompressionMiddleware
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import Database
 from app.deps import verify_csrf
@@ -35,6 +36,8 @@ from app.sso import routes as sso_routes
 from app.workbooks import routes as workbook_routes
 
 STATIC_DIR = PROJECT_ROOT / "static"
+# Hashed and compressed copies of static/, one folder per content digest (see app/assets.py).
+STATIC_BUILDS_DIR = PROJECT_ROOT / "var" / "static"
 
 # Every feature's router, in one list: the app includes these and the access test walks them.
 # No request body may be larger (the course package upload allows more on its own route).
@@ -78,11 +81,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if owns_database:  # a database handed in belongs to the caller
             database.dispose()
 
+    # The API description (development only) is /openapi.json. There is no /docs page:
+    # Swagger UI needs files from a CDN and an inline script, which the policy refuses.
     docs = settings.is_development
     app = FastAPI(
         title="Podium",
         lifespan=lifespan,
-        docs_url="/docs" if docs else None,
+        docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
         dependencies=[Depends(verify_csrf)],
@@ -90,14 +95,19 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.db = database
+    app.state.static_assets = StaticAssets(STATIC_DIR, STATIC_BUILDS_DIR,
+                                           watch=settings.is_development)
     redact.install()  # one-time links and sign-in codes never reach the logs
 
+    # innermost first: compression of the app's responses, then static files (already
+    # compressed), then the security headers that every response gets, static ones too
     app.add_middleware(InputHygieneMiddleware, max_body_bytes=MAX_BODY_BYTES)
+    app.add_middleware(CompressionMiddleware)
+    app.add_middleware(StaticFilesMiddleware, assets=app.state.static_assets)
     app.add_middleware(SecurityMiddleware, settings=settings)
     # outermost: the client's address as the trusted proxies give it (PODIUM_TRUSTED_PROXIES)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     events.configure(as_json=not settings.is_development)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
 
     for router in ROUTERS:

@@ -11,7 +11,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from app.security.tokens import csrf_token_for
+from app.assets import static_url
+from app.security.tokens import csrf_token_for, mask_csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -71,7 +72,9 @@ def _context(request: Request) -> dict[str, Any]:
     return {
         "current_user": getattr(state, "user", None),
         "unread_notifications": getattr(state, "unread_notifications", 0),
-        "csrf_token": csrf_token_for(settings.secret, cookie_value) if cookie_value else "",
+        # masked afresh for each response: compressed pages must not repeat a secret
+        "csrf_token": (mask_csrf_token(csrf_token_for(settings.secret, cookie_value))
+                       if cookie_value else ""),
         "notice": NOTICES.get(notice_key or ""),
         "is_development": settings.is_development,
         "sso_name": settings.oidc_organisation if settings.sso_enabled else None,
@@ -79,7 +82,8 @@ def _context(request: Request) -> dict[str, Any]:
 
 
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR), context_processors=[_context])
-templates.env.globals["static_version"] = "4"
+templates.env.globals["static"] = static_url  # {{ static('css/podium.css') }}: hashed URL
+templates.env.globals["static_version"] = "4"  # old-style ?v= references, until converted
 
 
 def _install_filters() -> None:

@@ -67,7 +67,8 @@ class SecurityMiddleware:
         session_cookie = cookies.get(self.settings.session_cookie_name)
         pre_cookie = cookies.get(PRE_SESSION_COOKIE)
         new_pre_cookie = None
-        if not pre_cookie:
+        # no cookie on static files: a shared cache could hand the same one to everyone
+        if not pre_cookie and not scope["path"].startswith("/static/"):
             new_pre_cookie = pre_cookie = new_token()
         state = scope.setdefault("state", {})
         state["session_token"] = session_cookie
