@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := PODIUM_ENV=development
+# `make run PORT=8080 HOST=0.0.0.0` serves elsewhere (the default: this machine only)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# links in the development emails: this machine when listening on every address
+LINK_HOST = $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 
 .PHONY: run test lint lock clean
 
@@ -22,8 +27,8 @@ $(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
 run: $(VENV)/.runtime
 	$(DEV_ENV) $(BIN)/podium db upgrade
 	$(DEV_ENV) $(BIN)/podium demo
-	@echo "Podium is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(DEV_ENV) $(BIN)/podium serve
+	@echo "Podium is starting on http://$(LINK_HOST):$(PORT) (Ctrl+C to stop)"
+	$(DEV_ENV) PODIUM_BASE_URL=$${PODIUM_BASE_URL:-http://$(LINK_HOST):$(PORT)} $(BIN)/podium serve --host $(HOST) --port $(PORT)
 
 # The OpenID Connect provider the single sign-on tests sign in at (npm, from the lock file);
 # without Node.js those tests are skipped locally (CI installs Node.js and fails instead).
