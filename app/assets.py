@@ -183,9 +183,9 @@ def _builds_folder(preferred: Path) -> Path:
             return preferred
     except OSError:
         pass
-    fallback = Path(tempfile.gettempdir()) / "podium-static"
-    fallback.mkdir(parents=True, exist_ok=True)
-    return fallback
+    # a read-only install: a private folder of this process (a shared one in /tmp could
+    # have been prepared by another local user, with files we would then serve)
+    return Path(tempfile.mkdtemp(prefix="podium-static-"))
 
 
 def _prune(folder: Path, keep: Path) -> None:

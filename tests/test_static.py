@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import shutil
 import threading
 from pathlib import Path
 
@@ -208,3 +209,16 @@ def test_no_api_docs_page_but_the_description_in_development(database_url, datab
         assert c.get("/docs").status_code == 404
         assert c.get("/redoc").status_code == 404
         assert c.get("/openapi.json").json()["info"]["title"] == "Podium"
+
+
+def test_unwritable_builds_folder_falls_back_to_a_private_one(tmp_path):
+    source = tmp_path / "static"
+    source.mkdir()
+    (source / "site.css").write_text("a { color: red }\n" * 50)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # var/ cannot be made here (the tests run as root: no chmod)
+    result = build(source, blocked / "builds")
+    assert not result.root.is_relative_to(tmp_path)
+    assert (result.root.parent.parent.stat().st_mode & 0o077) == 0  # this user's only
+    assert (result.root / "site.css.br").exists()
+    shutil.rmtree(result.root.parent.parent)
