@@ -260,10 +260,22 @@ def test_admin_sees_accounts_and_the_trainer_and_hr_queues(client, new_client, m
         cohort = accounts.create_cohort(s, name="Board")
         accounts.add_user_to_cohorts(s, user=s.get(User, pending.id), cohort_ids=[cohort.id])
     queue = home(client)
-    assert queue["invitations"] == ("2 invitations not accepted", "/admin/users")
-    assert queue["disabled"] == ("2 accounts disabled", "/admin/users")
+    assert queue["invitations"] == ("2 invitations not accepted",
+                                    "/admin/users?status=invited")
+    assert queue["disabled"] == ("2 accounts disabled", "/admin/users?status=disabled")
     # the expired and the accepted one (the revoked one is disabled, the pending one in Board)
-    assert queue["no-cohort"] == ("2 executives in no cohort", "/admin/users?role=executive")
+    assert queue["no-cohort"] == ("2 executives in no cohort",
+                                  "/admin/users?role=executive&status=no-cohort")
+    # each link lists exactly the people counted
+    for key, names in {"invitations": ["Expired Person", "Pending Person"],
+                       "disabled": ["Revoked Person", "Trainer Person"],
+                       "no-cohort": ["Accepted Person", "Expired Person"]}.items():
+        listed = client.get(queue[key][1]).text
+        count = len(names)
+        assert f'<p class="count">{count} user{"" if count == 1 else "s"}</p>' in listed, key
+        found = re.findall(r'<td><a href="/admin/users/\d+">([^<]+)</a></td>', listed)
+        assert [n.rsplit(" ", 1)[0] if n.startswith("Trainer") else n for n in found] == \
+            names, key
     assert queue["reviews"] == ("No submissions waiting for review", None)
     assert queue["grading"] == ("No essays waiting to be graded", None)
     assert queue["drafts"] == ("No unpublished changes in any course", None)
@@ -279,7 +291,9 @@ def test_admin_sees_accounts_and_the_trainer_and_hr_queues(client, new_client, m
     accepted = invitee.post(path, data={"csrf_token": csrf_from(invitee, path),
                                         "password": PASSWORD, "confirm_password": PASSWORD})
     assert accepted.status_code == 303
-    assert home(client)["invitations"] == ("1 invitation not accepted", "/admin/users")
+    assert home(client)["invitations"] == ("1 invitation not accepted",
+                                           "/admin/users?status=invited")
+    assert "Pending Person" not in client.get("/admin/users?status=invited").text
 
 
 def test_executive_home_has_no_queues(client, make_user, load_course, enrol):

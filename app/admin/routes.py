@@ -46,15 +46,18 @@ def users(
     q: Annotated[str, Query(max_length=200)] = "",
     role: str = "",
     cohort: str = "",
+    status: Annotated[str, Query(max_length=20)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     role_filter = Role(role) if role in Role.__members__ else None
     cohort_id = parse_id(cohort)
+    status = status if status in service.USER_FILTERS else ""
     result = service.list_users(session, query=q, role=role_filter, cohort_id=cohort_id,
-                                page=page)
+                                status=status, page=page)
     context = {
         "page": result, "q": q, "role": role_filter.value if role_filter else "",
         "cohort": cohort_id, "roles": list(Role), "cohorts": service.list_cohorts(session),
+        "status": status, "statuses": service.USER_FILTERS,
     }
     wants_results = is_htmx(request) and request.headers.get("HX-Target") == "results"
     block = "results" if wants_results else None

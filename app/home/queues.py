@@ -328,14 +328,15 @@ def accounts_items(session: Session, *, now: datetime) -> list[QueueItem]:
     return [
         QueueItem(key="invitations", count=waiting,
                   text=f"{_plural(waiting, 'invitation')} not accepted",
-                  calm="Every invitation has been accepted", url="/admin/users",
+                  calm="Every invitation has been accepted", url="/admin/users?status=invited",
                   detail=", ".join(detail), tone="warn" if expired else "info"),
         QueueItem(key="no-cohort", count=no_cohort,
                   text=f"{_plural(no_cohort, 'executive')} in no cohort",
-                  calm="Every executive is in a cohort", url="/admin/users?role=executive"),
+                  calm="Every executive is in a cohort",
+                  url="/admin/users?role=executive&status=no-cohort"),
         QueueItem(key="disabled", count=disabled,
                   text=f"{_plural(disabled, 'account')} disabled",
-                  calm="No account is disabled", url="/admin/users"),
+                  calm="No account is disabled", url="/admin/users?status=disabled"),
     ]
 
 
