@@ -306,3 +306,67 @@ def test_executive_home_has_no_queues(client, make_user, load_course, enrol):
     assert "My courses" in page.text and "Pilot course" in page.text
     assert "data-queue" not in page.text and "home.css" not in page.text
     assert queues(page.text) == {}
+
+
+def test_the_queues_take_the_same_few_queries_however_much_waits(make_user, load_course,
+                                                                 database):
+    """No query per submission, course, cohort or invitation: the statements stay the same
+    whether one thing waits or many."""
+    from sqlalchemy import event
+
+    from app.home.queues import home_queues
+
+    course = load_course(small_spec())
+    admin = make_user(Role.admin)
+    trainer = make_user(Role.trainer)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    counts: dict[str, int] = {}
+
+    def run() -> int:
+        statements.clear()
+        event.listen(database.engine, "before_cursor_execute", count)
+        try:
+            with database.session() as s:
+                queues = home_queues(s, user=s.get(User, admin.id), today=date.today(),
+                                     now=utcnow())
+        finally:
+            event.remove(database.engine, "before_cursor_execute", count)
+        assert queues is not None
+        counts.update({item.key: item.count for group in queues.groups
+                       for item in group.items})
+        return len(statements)
+
+    def add_some(n: int) -> None:
+        with database.session(write=True) as s:
+            cohort = accounts.create_cohort(s, name=f"Cohort {n}")
+        for i in range(3):
+            person = make_user(Role.executive, password=None)
+            _submission(database, person, "persona" if i % 2 else "plan")
+            _enrol(database, course, person, due=date.today() - timedelta(days=i))
+            with database.session(write=True) as s:
+                accounts.add_user_to_cohorts(s, user=s.get(User, person.id),
+                                             cohort_ids=[cohort.id])
+                s.add(Invitation(user_id=person.id, invited_by_id=admin.id,
+                                 token_hash=digest(new_token()), created_at=utcnow(),
+                                 expires_at=utcnow() + timedelta(days=i - 1)))
+
+    with database.session(write=True) as s:  # a course with a revision, and its draft
+        publishing.record(s, replace(small_spec(), slug="second", title="Second"),
+                          author=None, message="First")
+    _change_draft(database, trainer, "second")
+    add_some(1)
+    few = run()
+    assert (counts["reviews"], counts["drafts"], counts["invitations"]) == (3, 1, 3)
+    for n in range(2, 5):
+        add_some(n)
+    with database.session(write=True) as s:
+        publishing.record(s, replace(small_spec(), slug="third", title="Third"),
+                          author=None, message="First")
+    _change_draft(database, trainer, "third")
+    assert run() == few
+    assert (counts["reviews"], counts["drafts"], counts["invitations"]) == (12, 2, 12)
+    assert few <= 12, statements
