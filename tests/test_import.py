@@ -5,7 +5,7 @@ import re
 from sqlmodel import select
 
 from app.admin import service
-from app.models import Cohort, Role, User
+from app.models import AuditEntry, Cohort, Role, User
 from tests.conftest import csrf_from
 
 GOOD = (
@@ -31,6 +31,16 @@ def _upload(client, text: str | bytes, name: str = "people.csv"):
                        files={"file": (name, data, "text/csv")})
 
 
+def _result(client, response):  # type: ignore[no-untyped-def]
+    """The page an import redirects to (a GET: refreshing it imports nothing again)."""
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    assert re.fullmatch(r"/admin/users/import/results/\d+", location)
+    page = client.get(location)
+    assert page.status_code == 200
+    return page
+
+
 def _emails(database) -> list[str]:
     with database.session() as s:
         return sorted(s.exec(select(User.email).where(User.role != Role.admin)).all())
@@ -38,9 +48,9 @@ def _emails(database) -> list[str]:
 
 def test_clean_file_imports_at_once_with_a_report(client, login_as, database):
     login_as(Role.admin)
-    response = _upload(client, GOOD)
-    assert response.status_code == 200
-    assert "Imported 3 rows." in response.text
+    response = _result(client, _upload(client, GOOD))
+    assert ("Import finished: 3 accounts created, 0 updated, 0 unchanged."
+            in response.text)
     assert _emails(database) == ["ceo@acme.example", "cfo@acme.example", "coach@acme.example"]
     with database.session() as s:
         cfo = service.get_user_by_email(s, "cfo@acme.example")
@@ -75,19 +85,61 @@ def test_admin_can_confirm_the_valid_rows(client, login_as, database):
     token = csrf_from(client, "/admin/users/import")
     import html
 
-    response = client.post("/admin/users/import", data={
+    posted = client.post("/admin/users/import", data={
         "csrf_token": token, "text": html.unescape(hidden.group(1)), "confirm": "valid-only"})
-    assert response.status_code == 200
-    assert "Imported 2 rows." in response.text
+    response = _result(client, posted)
+    text = response.text
     assert _emails(database) == ["ceo@acme.example", "cmo@acme.example"]
+    # the outcome, not the stale preview ("2 to create … 3 rejected")
+    assert "to create" not in text and "Check before importing" not in text
+    assert "Nothing has been imported." not in text
+    assert ("Import finished: 2 accounts created, 0 updated, 0 unchanged; 3 rows were "
+            "rejected and not imported.") in text
+    created = re.findall(r'<tr class="row-created"><td><a href="/admin/users/(\d+)">([^<]+)</a>'
+                         r'</td><td>([^<]*)</td>', text)
+    assert [(email, name) for _, email, name in created] == [
+        ("ceo@acme.example", "Chris Chief"), ("cmo@acme.example", "Mo Marketing")]
+    rejected = re.findall(r"<li>(Line \d+[^<]*)</li>", text)
+    rejected = [html.unescape(r) for r in rejected]
+    assert len(rejected) == 3
+    assert rejected[0].startswith("Line 3, not-an-email: Not a valid email address")
+    assert rejected[1].startswith("Line 4, cto@acme.example: Unknown role 'wizard'")
+    assert rejected[2] == "Line 5, ceo@acme.example: Duplicate: the same email is on line 2."
+    assert "Send 2 invitations" in text
+    # a refresh shows the same outcome and imports nothing more
+    again = client.get(posted.headers["location"])
+    assert again.status_code == 200 and "2 accounts created" in again.text
+    assert _emails(database) == ["ceo@acme.example", "cmo@acme.example"]
+    with database.session() as s:
+        entry = s.exec(select(AuditEntry).where(AuditEntry.action == "users.imported")).one()
+        assert '"created": 2' in entry.details and '"rejected": 3' in entry.details
+    audit = client.get("/admin/audit")
+    assert "Users imported from CSV" in audit.text
+
+
+def test_import_results_are_for_admins_and_only_for_imports(client, login_as, new_client,
+                                                            make_user, database):
+    login_as(Role.admin)
+    location = _upload(client, GOOD).headers["location"]
+    entry_id = int(location.rsplit("/", 1)[1])
+    with database.session() as s:
+        other = s.exec(select(AuditEntry.id).where(AuditEntry.action == "account.created")
+                       ).first()
+    assert client.get(f"/admin/users/import/results/{other}").status_code == 404
+    assert client.get(f"/admin/users/import/results/{entry_id + 1000}").status_code == 404
+    trainer = new_client()
+    from tests.conftest import login
+
+    login(trainer, make_user(Role.trainer).email)
+    assert trainer.get(location).status_code == 403
 
 
 def test_reimport_updates_existing_accounts(client, login_as, make_user, database):
     login_as(Role.admin)
     existing = make_user(Role.executive, email="ceo@acme.example", full_name="Old Name",
                          department="Old")
-    response = _upload(client, GOOD)
-    assert "Imported 3 rows." in response.text
+    response = _result(client, _upload(client, GOOD))
+    assert "2 accounts created, 1 updated, 0 unchanged." in response.text
     assert "name → Chris Chief" in response.text
     with database.session() as s:
         user = s.get(User, existing.id)
@@ -112,8 +164,8 @@ def test_unreadable_files_are_refused_with_a_message(client, login_as, database)
 def test_semicolon_separated_files_and_bom_are_understood(client, login_as, database):
     login_as(Role.admin)
     text = "\ufeffEmail;Full name;Role;Department;Cohort\nsemi@acme.example;Semi Colon;hr;HR;\n"
-    response = _upload(client, text)
-    assert "Imported 1 row." in response.text
+    response = _result(client, _upload(client, text))
+    assert "Import finished: 1 account created," in response.text
     with database.session() as s:
         assert service.get_user_by_email(s, "semi@acme.example").role == Role.hr
 

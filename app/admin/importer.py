@@ -2,23 +2,31 @@
 
 ``plan_import`` validates every row against the file and the database and says what it
 would do; ``apply_import`` carries out the valid rows. A file with any rejected row is
-applied only when the caller explicitly asks for the valid rows alone.
+applied only when the caller explicitly asks for the valid rows alone. ``record_outcome``
+keeps what an import did as an entry of the audit trail, which the page after the import
+(a redirect: a refresh never imports again) reads back with ``outcome``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.admin import forms, service
+from app.audit.service import record as audit
 from app.config import Settings
-from app.models import Role
+from app.models import AuditEntry, Role, User
 
 MAX_ROWS = 10_000
+IMPORTED = "users.imported"  # the audit action of a finished import
+MAX_LISTED = 1_000  # accounts and rejected rows an import's outcome names, each
 COLUMN_ALIASES = {
     "email": "email", "e-mail": "email", "email address": "email",
     "full name": "full_name", "full_name": "full_name", "name": "full_name",
@@ -197,3 +205,79 @@ def apply_import(session: Session, settings: Settings, plan: ImportPlan, *,
         row.user_id = user.id
         done += 1
     return done
+
+
+# The outcome of an import, kept in the audit trail --------------------------------------
+
+def _rejection(row: RowPlan) -> str:
+    return f"Line {row.line}, {row.email or '(no email)'}: {' '.join(row.reasons)}"
+
+
+def record_outcome(session: Session, plan: ImportPlan) -> AuditEntry:
+    """An audit entry saying what an applied import did: the counts, the accounts created
+    and updated (with what changed), and each rejected row with its reasons."""
+    created = [row.email for row in plan.rows if row.action == Action.create]
+    updated = [f"{row.email}: {'; '.join(row.changes)}" for row in plan.rows
+               if row.action == Action.update]
+    rejected = [_rejection(row) for row in plan.rows if row.action == Action.reject]
+    return audit(session, action=IMPORTED, target_type="import",
+                 target_label=f"{len(plan.rows)} row{'' if len(plan.rows) == 1 else 's'}",
+                 details={"created": len(created), "updated": len(updated),
+                          "unchanged": plan.count(Action.unchanged), "rejected": len(rejected),
+                          "created accounts": created[:MAX_LISTED],
+                          "updated accounts": updated[:MAX_LISTED],
+                          "rejected rows": rejected[:MAX_LISTED]})
+
+
+@dataclass(frozen=True)
+class ImportedAccount:
+    email: str
+    changes: str  # what an update changed ("" for a new account)
+    user: User | None  # None: the account was deleted since
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    at: datetime
+    by: str
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    created_accounts: list[ImportedAccount]
+    updated_accounts: list[ImportedAccount]
+    rejected_rows: list[str]
+
+    @property
+    def user_ids(self) -> list[int]:
+        return [a.user.id for a in self.created_accounts + self.updated_accounts
+                if a.user is not None and a.user.id is not None]
+
+
+def _texts(value: Any) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def outcome(session: Session, *, entry_id: int) -> ImportOutcome | None:
+    """What the import recorded as audit entry ``entry_id`` did, with the accounts as they
+    are now (two queries); None when that entry is not an import."""
+    entry = session.get(AuditEntry, entry_id)
+    if entry is None or entry.action != IMPORTED:
+        return None
+    details = json.loads(entry.details or "{}")
+    created = _texts(details.get("created accounts"))
+    updated = [text.partition(": ") for text in _texts(details.get("updated accounts"))]
+    emails = created + [email for email, _, _ in updated]
+    users = {u.email: u for u in session.exec(
+        select(User).where(col(User.email).in_(emails)))} if emails else {}
+    return ImportOutcome(
+        at=entry.at, by=entry.actor_label,
+        created=_count(details.get("created")), updated=_count(details.get("updated")),
+        unchanged=_count(details.get("unchanged")), rejected=_count(details.get("rejected")),
+        created_accounts=[ImportedAccount(e, "", users.get(e)) for e in created],
+        updated_accounts=[ImportedAccount(e, changes, users.get(e)) for e, _, changes in updated],
+        rejected_rows=_texts(details.get("rejected rows")))

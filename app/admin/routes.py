@@ -46,15 +46,18 @@ def users(
     q: Annotated[str, Query(max_length=200)] = "",
     role: str = "",
     cohort: str = "",
+    status: Annotated[str, Query(max_length=20)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     role_filter = Role(role) if role in Role.__members__ else None
     cohort_id = parse_id(cohort)
+    status = status if status in service.USER_FILTERS else ""
     result = service.list_users(session, query=q, role=role_filter, cohort_id=cohort_id,
-                                page=page)
+                                status=status, page=page)
     context = {
         "page": result, "q": q, "role": role_filter.value if role_filter else "",
         "cohort": cohort_id, "roles": list(Role), "cohorts": service.list_cohorts(session),
+        "status": status, "statuses": service.USER_FILTERS,
     }
     wants_results = is_htmx(request) and request.headers.get("HX-Target") == "results"
     block = "results" if wants_results else None
@@ -100,7 +103,7 @@ def create_user(request: Request, admin: AdminUser, session: SessionDep, setting
 
 @router.get("/users/import")
 def import_form(request: Request, admin: AdminUser) -> Response:
-    return render(request, "admin/user_import.html", {"plan": None, "text": "", "done": None})
+    return render(request, "admin/user_import.html", {"plan": None, "text": ""})
 
 
 @router.post("/users/import")
@@ -117,19 +120,29 @@ async def import_users(
         error = "Choose a CSV file to import."
     if error:
         return render(request, "admin/user_import.html",
-                      {"plan": None, "text": "", "done": None, "file_error": error},
+                      {"plan": None, "text": "", "file_error": error},
                       status_code=400)
     plan = importer.plan_import(session, text)
     valid_only = form.confirm == "valid-only"
     if plan.file_errors or (plan.has_errors and not valid_only) or not plan.valid_rows:
         status = 400 if plan.has_errors else 200
         return render(request, "admin/user_import.html",
-                      {"plan": plan, "text": text, "done": None}, status_code=status)
-    done = importer.apply_import(session, settings, plan, valid_only=valid_only)
-    to_invite = invitations.invitable(
-        session, user_ids=[row.user_id for row in plan.rows if row.user_id is not None])
-    return render(request, "admin/user_import.html",
-                  {"plan": plan, "text": "", "done": done, "to_invite": to_invite})
+                      {"plan": plan, "text": text}, status_code=status)
+    importer.apply_import(session, settings, plan, valid_only=valid_only)
+    entry = importer.record_outcome(session, plan)
+    return redirect(request, f"/admin/users/import/results/{entry.id}")
+
+
+@router.get("/users/import/results/{entry_id}")
+def import_results(request: Request, entry_id: RowId, admin: AdminUser,
+                   session: SessionDep) -> Response:
+    """What an import did (after its redirect: a refresh shows it again, imports nothing)."""
+    result = importer.outcome(session, entry_id=entry_id)
+    if result is None:
+        raise HTTPException(status_code=404)
+    return render(request, "admin/user_import.html", {
+        "plan": None, "text": "", "outcome": result,
+        "to_invite": invitations.invitable(session, user_ids=result.user_ids)})
 
 
 @router.get("/users/{user_id}")

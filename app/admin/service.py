@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, and_, exists, func, or_
 from sqlmodel import Session, col, delete, select
 
 from app.admin import forms
@@ -17,7 +17,7 @@ from app.config import Settings
 from app.content.keys import email_key, text_key
 from app.content.paging import Paging
 from app.invitations.service import InvitationState, states_for
-from app.models import Cohort, CohortMember, Role, SsoIdentity, User, utcnow
+from app.models import Cohort, CohortMember, Invitation, Role, SsoIdentity, User, utcnow
 from app.security import context, events
 
 PER_PAGE = 25
@@ -53,11 +53,44 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
+# The users list's status filter (the admin's home page links to each): value → label
+USER_FILTERS: dict[str, str] = {
+    "invited": "Invitation not accepted",
+    "disabled": "Disabled",
+    "no-cohort": "Active, in no cohort",
+}
+
+
+def awaiting_invitation() -> ColumnElement[bool]:
+    """Users whose newest invitation is neither accepted nor revoked, who are active and
+    cannot sign in yet (no password, no single sign-on): pending or expired invitations."""
+    newest = (select(func.max(Invitation.id)).where(Invitation.user_id == User.id)
+              .correlate(User).scalar_subquery())
+    return and_(col(User.is_active).is_(True), col(User.password_hash).is_(None),
+                ~exists().where(SsoIdentity.user_id == User.id),
+                exists().where(Invitation.id == newest, col(Invitation.accepted_at).is_(None),
+                               col(Invitation.revoked_at).is_(None)))
+
+
+def _status_condition(status: str) -> ColumnElement[bool] | None:
+    if status == "invited":
+        return awaiting_invitation()
+    if status == "disabled":
+        return col(User.is_active).is_(False)
+    if status == "no-cohort":
+        return and_(col(User.is_active).is_(True),
+                    ~exists().where(CohortMember.user_id == User.id))
+    return None
+
+
 def list_users(session: Session, *, query: str = "", role: Role | None = None,
-               cohort_id: int | None = None, page: int = 1,
+               cohort_id: int | None = None, status: str = "", page: int = 1,
                per_page: int = PER_PAGE) -> UserPage:
     """One page of users matching a search, with their cohorts (two queries, no N+1)."""
     conditions = []
+    status_condition = _status_condition(status)
+    if status_condition is not None:
+        conditions.append(status_condition)
     term = query.strip().lower()
     if term:
         pattern = _like(term)

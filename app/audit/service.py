@@ -36,6 +36,7 @@ ACTIONS: dict[str, str] = {
     "cohort.created": "Cohort created",
     "cohort.changed": "Cohort changed",
     "cohort.deleted": "Cohort deleted",
+    "users.imported": "Users imported from CSV",
     "enrolment.created": "Enrolled",
     "enrolment.due-date-changed": "Due date changed",
     "enrolment.removed": "Enrolment removed",

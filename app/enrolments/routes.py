@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
@@ -51,7 +52,9 @@ def _course_page(request: Request, session: SessionDep, course: Course, *,
 @router.get("/courses/{slug}")
 def course_enrolments(request: Request, slug: str, user: TrainerUser,
                       session: SessionDep) -> Response:
-    return _course_page(request, session, _course_or_404(session, slug))
+    result = service.EnrolmentResult.from_params(request.query_params)
+    return _course_page(request, session, _course_or_404(session, slug),
+                        message=result.message() if result else None)
 
 
 @router.post("/courses/{slug}/enrol")
@@ -66,11 +69,15 @@ def enrol(request: Request, slug: str, user: TrainerUser, session: SessionDep,
     if errors:
         return _course_page(request, session, course, errors=errors, values=values,
                             status_code=400)
-    added, already = service.enrol_users(session, course=course, users=people, due_date=due,
-                                         enrolled_by=user)
-    message = f"Enrolled {added} executive{'s' if added != 1 else ''}"
-    message += f" ({already} already enrolled)." if already else "."
-    return _course_page(request, session, course, message=message)
+    plan = service.plan_enrolment(session, course=course, users=people, due_date=due)
+    if plan.needs_choice and form.existing not in service.EXISTING_CHOICES:
+        # some are enrolled already with another due date: ask before changing it
+        return render(request, "enrolments/confirm.html", {
+            "course": course, "plan": plan, "values": values})
+    result = service.enrol_users(session, course=course, users=people, due_date=due,
+                                 enrolled_by=user,
+                                 existing=form.existing or service.CHANGE)
+    return redirect(request, f"/manage/courses/{course.slug}?{urlencode(result.params())}")
 
 
 @router.post("/courses/{slug}/enrolments/{enrolment_id}/remove")

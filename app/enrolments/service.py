@@ -3,6 +3,7 @@ date. Used by the trainer/admin pages, the CLI and the demo."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -66,31 +67,136 @@ def list_enrolments(session: Session, *, course: Course) -> list[EnrolmentRow]:
     return [EnrolmentRow(e, u, int(d), int(t or 0), last) for e, u, d, t, last in rows]
 
 
-def enrol_users(session: Session, *, course: Course, users: list[User], due_date: date | None,
-                enrolled_by: User | None = None) -> tuple[int, int]:
-    """Enrol users; returns (newly enrolled, already enrolled). An existing enrolment
-    keeps its progress; a new due date given here replaces the old one."""
+# What an existing enrolment's due date becomes when its executive is enrolled again
+CHANGE, KEEP = "change", "keep"
+EXISTING_CHOICES = (CHANGE, KEEP)
+
+
+@dataclass(frozen=True)
+class DueDateChange:
+    """An executive already enrolled, not complete, whose due date the new one would
+    replace."""
+
+    user: User
+    enrolment: Enrolment
+    old: date | None
+    new: date
+
+
+@dataclass(frozen=True)
+class EnrolmentPlan:
+    """What enrolling ``users`` would do, before anything is written."""
+
+    due_date: date | None
+    new: list[User]
+    changes: list[DueDateChange]  # would get the new due date (the caller asks first)
+    completed: list[User]  # completed, with another due date: never changed
+    same: list[User]  # already enrolled with this due date, or no due date given
+
+    @property
+    def needs_choice(self) -> bool:
+        return bool(self.changes)
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    """What enrolling did: the counts the result page says in words."""
+
+    enrolled: int = 0
+    changed: int = 0
+    kept: int = 0  # not complete; their due date kept as the trainer chose
+    completed: int = 0  # completed, due date left as it was
+    same: int = 0
+    due_date_given: bool = True
+
+    FIELDS = ("enrolled", "changed", "kept", "completed", "same")
+
+    def params(self) -> dict[str, str]:
+        """The result as query parameters of the page shown after the redirect."""
+        values = {name: str(getattr(self, name)) for name in self.FIELDS}
+        values["due"] = "1" if self.due_date_given else "0"
+        return values
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> EnrolmentResult | None:
+        """The result read back from the query string; None unless every count is a small
+        whole number (only numbers travel in the URL, never text)."""
+        counts: dict[str, int] = {}
+        for name in cls.FIELDS:
+            raw = params.get(name, "")
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+                return None
+            counts[name] = int(raw)
+        return cls(**counts, due_date_given=params.get("due") != "0")
+
+    def message(self) -> str:
+        def people(count: int) -> str:
+            return f"{count} new executive{'' if count == 1 else 's'}"
+
+        parts = [f"Enrolled {people(self.enrolled)}"]
+        if self.changed:
+            parts.append(f"changed the due date for {self.changed}")
+        if self.kept:
+            parts.append(f"kept the due date of {self.kept} already enrolled, as you chose")
+        if self.completed:
+            parts.append(f"kept {self.completed} completed enrolment"
+                         f"{'' if self.completed == 1 else 's'} unchanged")
+        if self.same:
+            were = "was" if self.same == 1 else "were"
+            parts.append(f"{self.same} {were} already enrolled with this due date"
+                         if self.due_date_given else
+                         f"{self.same} {were} already enrolled (due date unchanged)")
+        return "; ".join(parts) + "."
+
+
+def plan_enrolment(session: Session, *, course: Course, users: list[User],
+                   due_date: date | None) -> EnrolmentPlan:
+    """Sort ``users`` into new enrolments, due dates that would change, completed
+    enrolments (never changed) and enrolments already as asked. One query."""
     existing = {e.user_id: e for e in session.exec(
         select(Enrolment).where(Enrolment.course_id == course.id,
                                 col(Enrolment.user_id).in_([u.id for u in users])))}
-    added: list[int] = []
+    new: list[User] = []
+    changes: list[DueDateChange] = []
+    completed: list[User] = []
+    same: list[User] = []
     for user in users:
-        enrolment = existing.get(user.id)
+        enrolment = existing.get(user.id or 0)
         if enrolment is None:
-            session.add(Enrolment(user_id=user.id, course_id=course.id, due_date=due_date,
-                                  enrolled_at=utcnow(),
-                                  enrolled_by_id=enrolled_by.id if enrolled_by else None))
-            added.append(user.id)
-            audit(session, action="enrolment.created", target_type="user", target_id=user.id,
-                  target_label=user_label(user),
-                  details={"course": course.title, "due date": due_date})
-        elif due_date is not None and enrolment.due_date != due_date:
+            new.append(user)
+        elif due_date is None or enrolment.due_date == due_date:
+            same.append(user)
+        elif enrolment.completed_at is not None:
+            completed.append(user)
+        else:
+            changes.append(DueDateChange(user, enrolment, enrolment.due_date, due_date))
+    changes.sort(key=lambda c: c.user.full_name.lower())
+    return EnrolmentPlan(due_date=due_date, new=new, changes=changes, completed=completed,
+                         same=same)
+
+
+def enrol_users(session: Session, *, course: Course, users: list[User], due_date: date | None,
+                enrolled_by: User | None = None, existing: str = CHANGE) -> EnrolmentResult:
+    """Enrol users. An existing enrolment keeps its progress; a completed one keeps its due
+    date too. For the others, a new due date replaces theirs when ``existing`` is CHANGE
+    and leaves it when KEEP (the enrolment page asks the trainer which)."""
+    plan = plan_enrolment(session, course=course, users=users, due_date=due_date)
+    added: list[int] = []
+    for user in plan.new:
+        session.add(Enrolment(user_id=user.id, course_id=course.id, due_date=due_date,
+                              enrolled_at=utcnow(),
+                              enrolled_by_id=enrolled_by.id if enrolled_by else None))
+        added.append(user.id)
+        audit(session, action="enrolment.created", target_type="user", target_id=user.id,
+              target_label=user_label(user),
+              details={"course": course.title, "due date": due_date})
+    if existing == CHANGE:
+        for change in plan.changes:
             audit(session, action="enrolment.due-date-changed", target_type="user",
-                  target_id=user.id, target_label=user_label(user),
-                  details={"course": course.title, "from": enrolment.due_date,
-                           "to": due_date})
-            enrolment.due_date = due_date
-            session.add(enrolment)
+                  target_id=change.user.id, target_label=user_label(change.user),
+                  details={"course": course.title, "from": change.old, "to": change.new})
+            change.enrolment.due_date = change.new
+            session.add(change.enrolment)
     session.flush()
     if added:  # progress kept from an earlier enrolment counts again
         summary.refresh(session, course_id=course.id, user_ids=added)
@@ -100,7 +206,10 @@ def enrol_users(session: Session, *, course: Course, users: list[User], due_date
                params={"course": course.title,
                        "due_date": due_date.isoformat() if due_date else None},
                link=course_url(course.slug))
-    return len(added), len(users) - len(added)
+    changed = len(plan.changes) if existing == CHANGE else 0
+    return EnrolmentResult(enrolled=len(added), changed=changed,
+                           kept=len(plan.changes) - changed, completed=len(plan.completed),
+                           same=len(plan.same), due_date_given=due_date is not None)
 
 
 def cohort_executives(session: Session, *, cohort_id: int) -> list[User]:

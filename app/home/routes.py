@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.deps import CurrentUser, SessionDep
+from app.home.queues import home_queues
 from app.learning import service as learning
-from app.models import Role
+from app.models import Role, utcnow
 from app.web import render
 
 router = APIRouter()
@@ -18,6 +19,8 @@ router = APIRouter()
 @router.get("/")
 def home(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     context: dict[str, object] = {"today": date.today()}
+    if user.role != Role.executive:
+        context["queues"] = home_queues(session, user=user, today=date.today(), now=utcnow())
     if user.role == Role.executive:
         enrolled = learning.my_courses(session, user=user)
         context["courses"] = enrolled

@@ -207,8 +207,10 @@ def test_csv_import_then_send_invitations(client, login_as, make_user, database,
            "two@acme.example,Two Person,hr,People,\n"
            "already@acme.example,Already Here,executive,Board,Leaders 2027\n")
     token = csrf_from(client, "/admin/users/import")
-    report = client.post("/admin/users/import", data={"csrf_token": token},
-                         files={"file": ("people.csv", csv.encode(), "text/csv")})
+    imported = client.post("/admin/users/import", data={"csrf_token": token},
+                           files={"file": ("people.csv", csv.encode(), "text/csv")})
+    assert imported.status_code == 303
+    report = client.get(imported.headers["location"])
     assert report.status_code == 200
     assert "Send 2 invitations" in report.text
     ids = _user(database, "one@acme.example").id, _user(database, "two@acme.example").id

@@ -23,14 +23,17 @@ def test_trainer_enrols_a_cohort_and_people_with_a_due_date(client, make_user, l
     assert page.status_code == 200 and "Nobody is enrolled yet." in page.text
     response = form_post(client, "/manage/courses/pilot/enrol", {
         "cohort": str(cohort.id), "emails": "solo@acme.example", "due_date": "2027-03-31"})
-    assert response.status_code == 200
-    assert "Enrolled 4 executives." in response.text
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/manage/courses/pilot?")
+    assert "Enrolled 4 new executives." in client.get(response.headers["location"]).text
     with database.session() as s:
         rows = s.exec(select(Enrolment).where(Enrolment.course_id == course.id)).all()
         assert sorted(r.user_id for r in rows) == sorted([m.id for m in members] + [solo.id])
         assert {str(r.due_date) for r in rows} == {"2027-03-31"}
     again = form_post(client, "/manage/courses/pilot/enrol", {"emails": "solo@acme.example"})
-    assert "Enrolled 0 executives (1 already enrolled)." in again.text
+    assert again.status_code == 303
+    assert ("Enrolled 0 new executives; 1 was already enrolled (due date unchanged)."
+            in client.get(again.headers["location"]).text)
 
 
 def test_enrol_form_errors_keep_what_was_typed(client, make_user, load_course, database):
