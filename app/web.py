@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from app.content import moments
 from app.security.tokens import csrf_token_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -60,6 +61,7 @@ NOTICES: dict[str, str] = {
                         "new password.",
     "notifications-saved": "Your email choices were saved.",
     "all-read": "Every notification is marked as read.",
+    "time-zone-saved": "Your time zone was saved: dates and times are shown in it.",
 }
 
 
@@ -68,7 +70,11 @@ def _context(request: Request) -> dict[str, Any]:
     settings = request.app.state.settings
     cookie_value = getattr(state, "csrf_cookie_value", None) or ""
     notice_key = request.query_params.get("notice")
+    user = getattr(state, "user", None)
     return {
+        "time_zone": moments.set_reader_zone(
+            moments.zone(getattr(user, "time_zone", None), settings.time_zone)),
+        "now_utc": moments.now_utc(),
         "current_user": getattr(state, "user", None),
         "unread_notifications": getattr(state, "unread_notifications", 0),
         "csrf_token": csrf_token_for(settings.secret, cookie_value) if cookie_value else "",
@@ -80,6 +86,7 @@ def _context(request: Request) -> dict[str, Any]:
 
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR), context_processors=[_context])
 templates.env.globals["static_version"] = "4"
+moments.register(templates.env)
 
 
 def _install_filters() -> None:
