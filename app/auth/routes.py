@@ -15,8 +15,8 @@ from app.auth.forms import (
     NewPasswordForm,
     TimeZoneForm,
 )
-from app.config import Settings
 from app.auth.signin import set_session_cookie, signed_in_redirect
+from app.config import Settings
 from app.content.forms import CsrfForm
 from app.content.moments import zone_names
 from app.deps import CurrentUser, Public, SessionDep, SettingsDep

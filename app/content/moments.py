@@ -152,7 +152,7 @@ def time_element(value: date | datetime | None, *, now: datetime, tz: ZoneInfo,
     """``<time datetime="…" title="…">text</time>``: ``style`` picks the text; the title
     holds the exact date (and time, with the zone) whenever the text is not exact."""
     if value is None:
-        return Markup(escape(empty))
+        return escape(empty)
     if style == "relative":
         text = relative(value, now=now, tz=tz)
     elif style == "clock" and isinstance(value, datetime):
@@ -162,8 +162,9 @@ def time_element(value: date | datetime | None, *, now: datetime, tz: ZoneInfo,
     else:
         text = day(value, tz)
     exact = when(value, tz) + f" ({tz.key})" if isinstance(value, datetime) else day(value)
-    title = "" if exact == text else f' title="{escape(exact)}"'
-    return Markup(f'<time datetime="{escape(iso(value))}"{title}>{escape(text)}</time>')
+    if exact == text:
+        return Markup('<time datetime="{}">{}</time>').format(iso(value), text)
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(iso(value), exact, text)
 
 
 def duration(minutes: int | float | None) -> str:
