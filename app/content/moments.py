@@ -168,8 +168,11 @@ def time_element(value: date | datetime | None, *, now: datetime, tz: ZoneInfo,
 
 
 def duration(minutes: int | float | None) -> str:
-    """Minutes as people read a length: "45 min", "2 h", "4 h 50 min"."""
+    """Minutes as people read a length: "45 min", "2 h", "4 h 50 min". Past an hour, to
+    the nearest 5 minutes (289 minutes of reading are "4 h 50 min": an estimate)."""
     total = round(minutes or 0)
+    if total >= 60:
+        total = 5 * round(total / 5)
     hours, rest = divmod(total, 60)
     if not hours:
         return f"{rest} min"

@@ -96,8 +96,8 @@ def test_time_element_has_the_exact_value_and_title():
 
 
 @pytest.mark.parametrize(("minutes", "expected"), [
-    (0, "0 min"), (45, "45 min"), (60, "1 h"), (120, "2 h"), (290, "4 h 50 min"),
-    (289.6, "4 h 50 min"), (None, "0 min"),
+    (0, "0 min"), (7, "7 min"), (58, "58 min"), (60, "1 h"), (62, "1 h"), (120, "2 h"),
+    (289, "4 h 50 min"), (287, "4 h 45 min"), (289.6, "4 h 50 min"), (None, "0 min"),
 ])
 def test_duration(minutes, expected):
     assert moments.duration(minutes) == expected
