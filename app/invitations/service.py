@@ -106,14 +106,14 @@ def invite(session: Session, settings: Settings, *, user: User, invited_by: User
     audit(session, action="invitation.sent", target_type="user", target_id=user.id,
           target_label=user_label(user), details={"expires": invitation.expires_at.date()})
     expires = invitation.expires_at
+    zone = moments.zone(user.time_zone, settings.time_zone)  # the recipient's
     queue_email(
         session, settings, to=user, kind="invitation",
         subject=f"{invited_by.full_name} invited you to Podium", template="invitation",
         reason=f"{invited_by.full_name} invited you to Podium",
         context={"inviter_name": invited_by.full_name, "role_label": user.role.label,
                  "accept_url": absolute(settings, f"/invitations/{token}"),
-                 "expires_on": moments.when(
-                     expires, moments.zone(user.time_zone, settings.time_zone)),
+                 "expires_on": f"{moments.when(expires, zone)} ({zone.key})",
                  "sso_name": settings.oidc_organisation if settings.sso_enabled else None,
                  "login_url": absolute(settings, "/login")})
     return invitation

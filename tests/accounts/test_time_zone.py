@@ -79,3 +79,23 @@ def test_the_organisation_default_applies_to_everyone_without_a_zone(app, client
 def test_an_unknown_organisation_zone_stops_startup(database_url):
     with pytest.raises(ValidationError, match="PODIUM_TIME_ZONE"):
         make_settings(database_url, time_zone="Europe/Atlantis")
+
+
+def test_emails_show_times_in_the_recipients_zone(database_url, database, make_user):
+    from app.content import moments
+    from app.invitations import service as invitations
+    from tests.accounts.conftest import content_of, emails_to
+
+    settings = make_settings(database_url, time_zone="America/New_York")
+    admin = make_user(Role.admin)
+    newcomer = make_user(Role.executive, email="newcomer@example.com", password=None)
+    with database.session(write=True) as s:
+        invitation = invitations.invite(s, settings, user=s.get(User, newcomer.id),
+                                        invited_by=s.get(User, admin.id))
+        expires = invitation.expires_at
+    local = moments.when(expires, moments.zone("America/New_York"))
+    assert local != moments.when(expires, moments.zone("UTC"))
+    [email] = emails_to(database, "newcomer@example.com")
+    content = content_of(settings, email)
+    assert f"until {local} (America/New_York)" in content.text
+    assert f"until {local} (America/New_York)" in content.html
