@@ -129,3 +129,24 @@ def test_filters_use_the_templates_zone():
     element = env.from_string("{{ t | time_element('relative') }}")
     assert element.render(t=moment, time_zone=BERLIN).startswith(
         '<time datetime="2026-12-31T23:30:00Z" title="1 Jan 2027, 00:30 (Europe/Berlin)">')
+
+
+def test_macros_imported_without_context_use_the_pages_zone():
+    """A macro imported without context cannot see the page's ``time_zone``: the filters
+    then use the zone the page's context processor set for this render."""
+    import contextvars
+
+    from jinja2 import DictLoader
+
+    env = Environment(autoescape=True, loader=DictLoader({
+        "m.html": "{% macro stamp(t) %}{{ t | when }}{% endmacro %}",
+        "page.html": '{% from "m.html" import stamp %}{{ stamp(t) }}'}))
+    moments.register(env)
+    moment = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+
+    def render_in(tz: ZoneInfo) -> str:
+        moments.set_reader_zone(tz)
+        return env.get_template("page.html").render(t=moment, time_zone=tz)
+
+    assert contextvars.copy_context().run(render_in, BERLIN) == "1 Jan 2027, 00:30"
+    assert contextvars.copy_context().run(render_in, UTC_ZONE) == "31 Dec 2026, 23:30"
