@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -65,15 +66,19 @@ NOTICES: dict[str, str] = {
 }
 
 
+def reader_zone(request: Request) -> ZoneInfo:
+    """The zone the signed-in person reads dates in: their own, else the organisation's."""
+    user = getattr(request.state, "user", None)
+    return moments.zone(getattr(user, "time_zone", None), request.app.state.settings.time_zone)
+
+
 def _context(request: Request) -> dict[str, Any]:
     state = request.state
     settings = request.app.state.settings
     cookie_value = getattr(state, "csrf_cookie_value", None) or ""
     notice_key = request.query_params.get("notice")
-    user = getattr(state, "user", None)
     return {
-        "time_zone": moments.set_reader_zone(
-            moments.zone(getattr(user, "time_zone", None), settings.time_zone)),
+        "time_zone": moments.set_reader_zone(reader_zone(request)),
         "now_utc": moments.now_utc(),
         "current_user": getattr(state, "user", None),
         "unread_notifications": getattr(state, "unread_notifications", 0),

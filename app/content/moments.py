@@ -183,6 +183,11 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+def today(tz: ZoneInfo, now: datetime | None = None) -> date:
+    """The reader's day now (23:30 UTC is already tomorrow in Berlin)."""
+    return local(now or now_utc(), tz).date()
+
+
 # Jinja: the filters read the reader's zone from the template's ``time_zone`` (a ZoneInfo
 # the email's composer or the page's context processor puts there); macros imported without
 # context see the one the page's context processor set for this render; else UTC.

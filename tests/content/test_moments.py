@@ -150,3 +150,10 @@ def test_macros_imported_without_context_use_the_pages_zone():
 
     assert contextvars.copy_context().run(render_in, BERLIN) == "1 Jan 2027, 00:30"
     assert contextvars.copy_context().run(render_in, UTC_ZONE) == "31 Dec 2026, 23:30"
+
+
+def test_today_is_the_readers_day():
+    late = datetime(2026, 12, 4, 23, 30, tzinfo=UTC)
+    assert moments.today(BERLIN, late) == date(2026, 12, 5)
+    assert moments.today(UTC_ZONE, late) == date(2026, 12, 4)
+    assert moments.today(NEW_YORK, datetime(2026, 12, 5, 3, 0, tzinfo=UTC)) == date(2026, 12, 4)
