@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     oidc_password_login: bool = True  # False: accounts linked to SSO cannot use passwords
     oidc_timeout_seconds: float = 10
 
+    # The organisation's time zone (IANA, e.g. Europe/Berlin): dates and times are shown in
+    # it to everyone who has not chosen their own on the account page.
+    time_zone: str = "UTC"
+
     # Background jobs
     worker_in_process: bool | None = None  # None: `podium serve` runs one in development
     worker_concurrency: int = 2
@@ -97,6 +101,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _check(self) -> Settings:
         problems = [*self._mail_and_sso_problems()]
+        from app.content.moments import zone_message
+
+        if message := zone_message(self.time_zone):
+            problems.append(f"PODIUM_TIME_ZONE: {message}")
         if self.env != "development":
             value = self.secret_key.get_secret_value() if self.secret_key else ""
             if value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH:

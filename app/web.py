@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from app.assets import static_url
+from app.content import moments
 from app.security.tokens import csrf_token_for, mask_csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -61,7 +63,14 @@ NOTICES: dict[str, str] = {
                         "new password.",
     "notifications-saved": "Your email choices were saved.",
     "all-read": "Every notification is marked as read.",
+    "time-zone-saved": "Your time zone was saved: dates and times are shown in it.",
 }
+
+
+def reader_zone(request: Request) -> ZoneInfo:
+    """The zone the signed-in person reads dates in: their own, else the organisation's."""
+    user = getattr(request.state, "user", None)
+    return moments.zone(getattr(user, "time_zone", None), request.app.state.settings.time_zone)
 
 
 def _context(request: Request) -> dict[str, Any]:
@@ -70,6 +79,8 @@ def _context(request: Request) -> dict[str, Any]:
     cookie_value = getattr(state, "csrf_cookie_value", None) or ""
     notice_key = request.query_params.get("notice")
     return {
+        "time_zone": moments.set_reader_zone(reader_zone(request)),
+        "now_utc": moments.now_utc(),
         "current_user": getattr(state, "user", None),
         "unread_notifications": getattr(state, "unread_notifications", 0),
         # masked afresh for each response: compressed pages must not repeat a secret
@@ -84,6 +95,7 @@ def _context(request: Request) -> dict[str, Any]:
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR), context_processors=[_context])
 templates.env.globals["static"] = static_url  # {{ static('css/podium.css') }}: hashed URL
 templates.env.globals["static_version"] = "4"  # old-style ?v= references, until converted
+moments.register(templates.env)
 
 
 def _install_filters() -> None:

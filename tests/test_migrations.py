@@ -130,3 +130,34 @@ def test_cohort_keys_are_filled_and_names_equal_but_for_case_kept_apart():
                                          "ß" * 120, "Board"]
     assert [row[1] for row in found] == [text_key(row[0]) for row in found]
     assert len(found[3][1]) == KEY_MAX and found[3][1].startswith("ss" * 40)
+
+
+def test_user_time_zone_is_added_empty_and_removed_on_downgrade():
+    """0010 gives every account a time zone column, empty (the organisation's zone) for
+    the accounts already there; downgrading removes it and keeps the accounts."""
+    from sqlalchemy import text
+
+    with throwaway_database("mig10") as url:
+        migrate.upgrade(url, "0009")
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO user_account (id, email, full_name, role, locale, is_active, "
+                    "created_at, updated_at) VALUES (1, 'a@example.com', 'Ada', 'executive', "
+                    "'en', true, '2026-01-05 09:00:00', '2026-01-05 09:00:00')"))
+            migrate.upgrade(url)
+            with engine.begin() as conn:
+                assert conn.execute(text("SELECT email, time_zone FROM user_account")).all() \
+                    == [("a@example.com", None)]
+                conn.execute(text("UPDATE user_account SET time_zone = 'Europe/Berlin'"))
+                assert conn.execute(text("SELECT time_zone FROM user_account")).scalar() \
+                    == "Europe/Berlin"
+            migrate.downgrade(url, "0009")
+            columns = {c["name"] for c in inspect(engine).get_columns("user_account")}
+            assert "time_zone" not in columns and "email" in columns
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT email FROM user_account")).scalar() \
+                    == "a@example.com"
+        finally:
+            engine.dispose()

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from app.content.forms import CsrfForm
+from app.content.forms import CsrfForm, Token
 
 # An address is at most 254 characters; the page says so past the ceiling's reach.
 EmailText = Annotated[str, Field(max_length=1000)]
@@ -41,3 +41,9 @@ class NewPasswordForm(CsrfForm):
 
     password: PasswordText = ""
     confirm_password: PasswordText = ""
+
+
+class TimeZoneForm(CsrfForm):
+    """The zone one's dates and times are shown in ("" for the organisation's)."""
+
+    time_zone: Token = ""

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
 
 from app.auth import recovery, service
-from app.auth.forms import ChangePasswordForm, ForgotForm, LoginForm, NewPasswordForm
+from app.auth.forms import (
+    ChangePasswordForm,
+    ForgotForm,
+    LoginForm,
+    NewPasswordForm,
+    TimeZoneForm,
+)
 from app.auth.signin import set_session_cookie, signed_in_redirect
+from app.config import Settings
 from app.content.forms import CsrfForm
+from app.content.moments import zone_names
 from app.deps import CurrentUser, Public, SessionDep, SettingsDep
 from app.security import events
 from app.web import client_address, redirect, render, safe_next
@@ -66,9 +74,29 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep,
     return response
 
 
+def _account_context(settings: Settings, **values: Any) -> dict[str, Any]:
+    return {"errors": {}, "saved": False, "zone_errors": {}, "zone_names": zone_names(),
+            "organisation_zone": settings.time_zone, **values}
+
+
 @router.get("/account")
-def account(request: Request, user: CurrentUser) -> Response:
-    return render(request, "auth/account.html", {"errors": {}, "saved": False})
+def account(request: Request, user: CurrentUser, settings: SettingsDep) -> Response:
+    return render(request, "auth/account.html", _account_context(settings))
+
+
+@router.post("/account/time-zone")
+def change_time_zone(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: Annotated[TimeZoneForm, Form()],
+) -> Response:
+    errors = service.set_time_zone(session, user=user, name=form.time_zone)
+    if errors:
+        return render(request, "auth/account.html",
+                      _account_context(settings, zone_errors=errors), status_code=400)
+    return redirect(request, "/account", notice="time-zone-saved")
 
 
 @router.post("/account/password")
@@ -84,12 +112,12 @@ def change_password(
         new_password=form.new_password, confirm_password=form.confirm_password,
     )
     if errors:
-        return render(request, "auth/account.html", {"errors": errors, "saved": False},
+        return render(request, "auth/account.html", _account_context(settings, errors=errors),
                       status_code=400)
     # Every session of this user ended; this browser gets a fresh one.
     token = service.start_session(session, settings, user=user,
                                   user_agent=request.headers.get("user-agent"))
-    response = render(request, "auth/account.html", {"errors": {}, "saved": True})
+    response = render(request, "auth/account.html", _account_context(settings, saved=True))
     set_session_cookie(response, settings, token)
     return response
 

@@ -297,3 +297,17 @@ def change_own_password(session: Session, settings: Settings, *, user: User,
     if not errors:
         set_password(session, settings, user=user, password=new_password)
     return errors
+
+
+def set_time_zone(session: Session, *, user: User, name: str) -> dict[str, str]:
+    """Show ``user`` dates and times in the zone ``name`` ("": the organisation's).
+    Returns the field's message when ``name`` is no zone one may choose."""
+    from app.content.moments import zone_message
+
+    name = name.strip()
+    if name and (message := zone_message(name)):
+        return {"time_zone": message}
+    user.time_zone = name or None
+    user.updated_at = utcnow()
+    session.add(user)
+    return {}

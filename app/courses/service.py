@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -172,6 +173,23 @@ def get_course(session: Session, slug: str) -> Course | None:
 
 def list_courses(session: Session) -> list[Course]:
     return list(session.exec(select(Course).order_by(Course.title)).all())
+
+
+def course_minutes(session: Session, *, course_ids: list[int]) -> dict[int, int]:
+    """How long each course takes: the minutes of its live lessons, quizzes and activities
+    (the one length every page shows; an executive's time left is the same sum over what
+    they have not done). Courses without lessons are 0."""
+    if not course_ids:
+        return {}
+    rows = session.exec(
+        select(Lesson.course_id, func.sum(Lesson.minutes))
+        .join(Module, col(Module.id) == Lesson.module_id)
+        .where(col(Lesson.course_id).in_(course_ids), col(Lesson.retired_at).is_(None),
+               col(Module.retired_at).is_(None))
+        .group_by(Lesson.course_id)
+    ).all()
+    found = {course_id: int(total or 0) for course_id, total in rows}
+    return {course_id: found.get(course_id, 0) for course_id in course_ids}
 
 
 def active_outline(

@@ -32,8 +32,10 @@ def _course_or_404(session: SessionDep, slug: str) -> Course:
 
 @router.get("/courses")
 def course_list(request: Request, user: TrainerUser, session: SessionDep) -> Response:
+    listed = courses.list_courses(session)
     return render(request, "enrolments/courses.html", {
-        "courses": courses.list_courses(session), "counts": service.enrolment_counts(session)})
+        "courses": listed, "counts": service.enrolment_counts(session),
+        "lengths": courses.course_minutes(session, course_ids=[c.id for c in listed if c.id])})
 
 
 def _course_page(request: Request, session: SessionDep, course: Course, *,

@@ -18,6 +18,7 @@ from app.audit.service import record as audit
 from app.audit.service import user_label
 from app.auth.service import link_holder, new_password_errors, set_password
 from app.config import Settings
+from app.content import moments
 from app.mail.compose import absolute, queue_email
 from app.models import Invitation, SsoIdentity, User, utcnow
 from app.security import events
@@ -82,8 +83,8 @@ def why_not_invite(session: Session, *, user: User, now: datetime | None = None)
         return f"{user.email} already has an account."
     state = states_for(session, [user.id], now).get(user.id)
     if state is not None and state.status == PENDING:
-        return (f"{user.email} was invited on {state.invited_at:%d %b %Y}; the link works "
-                f"until {state.expires_at:%d %b %Y}. Resend it from the list of users.")
+        return (f"{user.email} was invited on {moments.day(state.invited_at)}; the link works "
+                f"until {moments.day(state.expires_at)}. Resend it from the list of users.")
     return None
 
 
@@ -105,13 +106,14 @@ def invite(session: Session, settings: Settings, *, user: User, invited_by: User
     audit(session, action="invitation.sent", target_type="user", target_id=user.id,
           target_label=user_label(user), details={"expires": invitation.expires_at.date()})
     expires = invitation.expires_at
+    zone = moments.zone(user.time_zone, settings.time_zone)  # the recipient's
     queue_email(
         session, settings, to=user, kind="invitation",
         subject=f"{invited_by.full_name} invited you to Podium", template="invitation",
         reason=f"{invited_by.full_name} invited you to Podium",
         context={"inviter_name": invited_by.full_name, "role_label": user.role.label,
                  "accept_url": absolute(settings, f"/invitations/{token}"),
-                 "expires_on": f"{expires.day} {expires:%B %Y}",
+                 "expires_on": f"{moments.when(expires, zone)} ({zone.key})",
                  "sso_name": settings.oidc_organisation if settings.sso_enabled else None,
                  "login_url": absolute(settings, "/login")})
     return invitation

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlmodel import Session
 
 from app.config import Settings
+from app.content import moments
 from app.jobs.queue import defer
 from app.models import EmailMessage, UnsubscribeToken, User
 from app.security.sealing import seal, unseal
@@ -34,6 +35,7 @@ environment = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+moments.register(environment)  # dates and times in the recipient's zone (``time_zone``)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ def queue_email(session: Session, settings: Settings, *, to: User, kind: str, su
         "subject": subject,
         "recipient_name": to.full_name,
         "recipient_email": to.email,
+        "time_zone": moments.zone(to.time_zone, settings.time_zone),
         "reason": reason,
         "home_url": absolute(settings, "/"),
         "preferences_url": absolute(settings, "/account/notifications") if category else None,

@@ -41,6 +41,8 @@ class User(SQLModel, table=True):
     department: str | None = Field(default=None, sa_column=Column(String(120), index=True))
     locale: str = Field(default="en", sa_column=Column(String(10), nullable=False,
                                                         server_default="en"))
+    # IANA name (app.content.moments.zone_names); None: the organisation's PODIUM_TIME_ZONE
+    time_zone: str | None = Field(default=None, sa_column=Column(String(64)))
     password_hash: str | None = Field(default=None, sa_column=Column(String(255)))
     is_active: bool = Field(default=True)
     password_changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from app.content import moments
 from app.models import Role
 
 
@@ -57,11 +58,10 @@ class Kind:
 
 
 def day(value: str | None) -> str:
-    """An ISO date as people read it: 14 January 2027."""
+    """An ISO date as people read it: 14 Jan 2027."""
     if not value:
         return ""
-    parsed = date.fromisoformat(value)
-    return f"{parsed.day} {parsed.strftime('%B %Y')}"
+    return moments.day(date.fromisoformat(value))
 
 
 def _enrolled_line(p: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from app.content import moments
 from app.content.limits import see_more_split
 from app.persona.definition import FIELDS, NETWORKS
 from app.persona.service import ApprovedPersona
@@ -38,7 +39,7 @@ def persona_markdown(persona: ApprovedPersona) -> str:
         f"# Digital persona: {escape_markdown(owner.full_name)}",
         "",
         f"Approved version {persona.version.number}"
-        + (f", {persona.version.reviewed_at:%d %B %Y}" if persona.version.reviewed_at else ""),
+        + (f", {moments.day(persona.version.reviewed_at)}" if persona.version.reviewed_at else ""),
         "",
         f"**{escape_markdown(data.get('role', ''))}**, {escape_markdown(data.get('company', ''))}",
         "",

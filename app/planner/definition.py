@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from app.content import moments
 from app.content.limits import LIMITS, Measure, TextLimit, measure, normalise
 from app.workbooks.schema import (
     MAX_ANSWER,
@@ -134,8 +135,7 @@ def parse_day(text: str) -> dt.date | None:
 
 def format_day(day: dt.date, *, weekday: bool = False) -> str:
     """``12 Jan 2027``, or ``Tue 12 Jan 2027`` with the weekday."""
-    text = f"{day.day} {day:%b %Y}"
-    return f"{day:%a} {text}" if weekday else text
+    return moments.weekday(day) if weekday else moments.day(day)
 
 
 @dataclass

@@ -3,12 +3,12 @@ content item, and the calendar (.ics) and CSV exports."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from app.content import moments
 from app.content.forms import CsrfForm, posted
 from app.content.limits import measure
 from app.deps import ExecutiveUser, SessionDep
@@ -16,7 +16,7 @@ from app.planner import definition as plan
 from app.planner import service
 from app.planner.exports import plan_csv, plan_ics
 from app.planner.forms import DraftCounterForm, ItemForm, MessageForm
-from app.web import attachment, is_htmx, redirect, render
+from app.web import attachment, is_htmx, reader_zone, redirect, render
 
 router = APIRouter()
 
@@ -38,7 +38,7 @@ def _page(request: Request, current: service.PlanView, *, view: str,
     return render(request, "planner/plan.html", {
         "plan": current, "view": view, "errors": errors or {}, "typed": typed or {},
         "saved": saved, "step": plan.MESSAGE_STEP, "labels": MESSAGE_LABELS,
-        "today": date.today(),
+        "today": moments.today(reader_zone(request)),
     }, status_code=status_code, block=block)
 
 

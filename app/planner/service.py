@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.models import User, Workbook
 from app.planner import definition as plan
-from app.planner.coverage import Coverage, Week, calendar, coverage
+from app.planner.coverage import Coverage, Day, Week, calendar, coverage
 from app.workbooks import service as workbooks
 from app.workbooks.schema import Checked, read_step
 
@@ -37,6 +37,11 @@ class PlanView(workbooks.WorkbookView):
     @property
     def calendar(self) -> list[Week]:
         return calendar(self.items, self.starts_on)
+
+    @property
+    def agenda(self) -> list[Day]:
+        """The calendar's days that have items, in order (the plan's layout on phones)."""
+        return [day for week in self.calendar for day in week.days if day.items]
 
     def item_problems(self, item: plan.Item) -> dict[str, str]:
         return plan.item_problems(item, starts_on=self.starts_on, submitting=False)

@@ -23,6 +23,8 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from app.content import moments
+
 BLUE = "#1f5fbf"
 DARK = "#1b2a41"
 MUTED = "#5b6573"
@@ -34,8 +36,6 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 WIDTH = 560  # viewBox width of every chart; the svg itself is width="100%"
 LABEL_MAX = 28  # characters of a label shown before the ellipsis
 DESC_ITEMS = 10  # items named in a <desc> before "and N more"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # Characters XML 1.0 cannot hold at all (escaping does not help): most C0 controls,
 # lone surrogates and the two non-characters U+FFFE/U+FFFF.
@@ -85,8 +85,8 @@ def _count(n: int) -> str:
 
 
 def _date(d: date) -> str:
-    """``d`` as "%d %b %Y" in English whatever the process locale, e.g. "05 Jan 2027"."""
-    return f"{d.day:02d} {MONTHS[d.month - 1]} {d.year}"
+    """``d`` as every page writes a day, e.g. "5 Jan 2027"."""
+    return moments.day(d)
 
 
 def _capital(text: str) -> str:

@@ -71,7 +71,7 @@ def test_executive_plans_an_item(page, demo):  # type: ignore[no-untyped-def]
     # The list shows it…
     row = page.locator("#plan-list tbody tr")
     expect(row).to_have_count(1)
-    expect(row.locator("td").nth(0)).to_have_text(day.strftime("%a %d %b"))
+    expect(row.locator("td").nth(0)).to_have_text(f"{day:%a} {day.day} {day:%b %Y}")
     expect(row.locator("td").nth(1)).to_have_text("LinkedIn")
     expect(row.locator(".draft-cell")).to_contain_text(DRAFT[:100])
     expect(row.locator(".field-error")).to_have_count(0)  # within LinkedIn's limit
@@ -87,5 +87,5 @@ def test_executive_plans_an_item(page, demo):  # type: ignore[no-untyped-def]
     cell = page.locator("#plan-calendar .calendar-day").filter(
         has=page.locator(f'a.calendar-item[href="{href}"]'))
     expect(cell.locator(".calendar-date")).to_have_text(
-        re.compile(rf"^({day.day}|{day:%d %b})$"))
+        re.compile(rf"^({day.day}|{day.day} {day:%b})$"))
     expect(page.locator("#plan-calendar a.calendar-item")).to_have_count(1)

@@ -166,7 +166,7 @@ def test_a_new_due_date_gets_its_own_reminders(database, make_user, load_course,
     assert _remind(database, _days(2)) == 0
     assert _remind(database, at(later - timedelta(days=7))) == 1
     assert line_of(notifications_of(database, user, "due-soon")[-1]) == \
-        "Pilot course is due in 7 days (13 June 2031): 0% done."
+        "Pilot course is due in 7 days (13 Jun 2031): 0% done."
 
 
 def test_the_limit_spreads_reminders_over_runs(database, make_user, load_course, enrol):

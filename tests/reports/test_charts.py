@@ -192,14 +192,14 @@ POINTS = [(date(2027, 1, 5), 3), (date(2027, 1, 12), 34), (date(2027, 1, 19), 34
 def test_line_chart_axes_points_and_tooltips() -> None:
     root = parse(line_chart(POINTS, title="Completions over time"))
     _, desc = check_accessible(root, "Completions over time")
-    assert desc == ("Completions from 05 Jan 2027 to 30 Mar 2027 (4 points): 3 at the start,"
+    assert desc == ("Completions from 5 Jan 2027 to 30 Mar 2027 (4 points): 3 at the start,"
                     " 34 at the end, highest 34 on 12 Jan 2027.")
-    assert texts(root, "chart-date") == ["05 Jan 2027", "30 Mar 2027"]
+    assert texts(root, "chart-date") == ["5 Jan 2027", "30 Mar 2027"]
     ticks = [t for t in texts(root, "chart-tick") if t not in texts(root, "chart-date")]
     assert ticks == ["0", "10", "20", "30", "40"]
     points = by_class(root, "chart-point")
     assert [p.findtext(f"{SVG}title") for p in points] == [
-        "05 Jan 2027: 3", "12 Jan 2027: 34", "19 Jan 2027: 34", "30 Mar 2027: 34"]
+        "5 Jan 2027: 3", "12 Jan 2027: 34", "19 Jan 2027: 34", "30 Mar 2027: 34"]
     (line,) = by_class(root, "chart-line")
     coords = [tuple(map(float, pair.split(","))) for pair in line.get("points", "").split()]
     assert coords == [(num(p, "cx"), num(p, "cy")) for p in points]
@@ -258,7 +258,7 @@ def test_many_line_points() -> None:
     points = [(start + timedelta(weeks=i), i * 3) for i in range(120)]
     root = parse(line_chart(points, title="Weekly"))
     assert len(by_class(root, "chart-point")) == 120
-    assert texts(root, "chart-date") == ["04 Jan 2027", "16 Apr 2029"]  # 119 weeks later
+    assert texts(root, "chart-date") == ["4 Jan 2027", "16 Apr 2029"]  # 119 weeks later
 
 
 # -- all charts -----------------------------------------------------------------------------
