@@ -53,7 +53,7 @@ def queues(page: str) -> dict[str, tuple[str, str | None]]:
 def home(client) -> dict[str, tuple[str, str | None]]:  # type: ignore[no-untyped-def]
     page = client.get("/")
     assert page.status_code == 200
-    assert '<link rel="stylesheet" href="/static/css/home.css' in page.text
+    assert re.search(r'<link rel="stylesheet" href="/static/css/home\.[0-9a-f]+\.css"', page.text)
     return queues(page.text)
 
 

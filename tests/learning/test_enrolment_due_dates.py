@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from app.admin import service as accounts
+from app.content.moments import day
 from app.enrolments.service import EnrolmentResult
 from app.models import AuditEntry, Enrolment, Role, User, utcnow
 from tests.conftest import csrf_from, login
@@ -21,6 +22,13 @@ TODAY = date.today()
 PAST = TODAY - timedelta(days=10)
 OLD_FUTURE = TODAY + timedelta(days=20)
 NEW = TODAY + timedelta(days=60)
+
+
+def _day(value: date) -> str:
+    """A due date as the pages show it: the one format, in a <time> element."""
+    return f'<time datetime="{value.isoformat()}">{day(value)}</time>'
+
+
 ENROL = "/manage/courses/pilot/enrol"
 
 
@@ -67,8 +75,8 @@ def test_reenrolling_a_cohort_asks_first_and_changing_spares_completed(
     assert "2 executives are already enrolled with another due date" in page
     # who would change, with the old and the new due date; not the completed one
     assert (f"Ben Late<br><span class=\"meta\">{people['ben'].email}</span></td>\n"
-            f"        <td>{PAST}</td>\n        <td>{NEW}</td>") in page
-    assert f"<td>{OLD_FUTURE}</td>\n        <td>{NEW}</td>" in page
+            f"        <td>{_day(PAST)}</td>\n        <td>{_day(NEW)}</td>") in page
+    assert f"<td>{_day(OLD_FUTURE)}</td>\n        <td>{_day(NEW)}</td>" in page
     assert "Ada Done" not in page
     assert "2 new executives will be enrolled" in page
     assert "1 completed enrolment will keep its due date" in page
