@@ -53,9 +53,10 @@ def test_shortening_the_bio_clears_the_message_banner_and_mark(client, make_user
     assert '<nav class="stepper" id="persona-stepper" aria-label="Persona builder steps" ' \
         'hx-swap-oob="true">' in response.text
     assert _stepper_state(response.text, "x-profile") == "done"
-    banner = re.search(r'<div id="step-problems" hx-swap-oob="true">(.*?)</div>',
+    banner = re.search(r'<div id="step-problems" hx-swap-oob="true" hidden>(.*?)</div>',
                        response.text, re.S)
     assert banner and banner.group(1).strip() == ""
+    assert '<div id="step-problems" hx-swap-oob="true" hidden>' in response.text
     assert _field_errors(response.text) == {"x_name": "", "x_bio": ""}
     assert "over" not in response.text
 
