@@ -59,6 +59,8 @@ class Settings(BaseSettings):
 
     # Links in emails point here (production refuses to start without it)
     base_url: str | None = None
+    # The issuer named on certificates (their PDF and the LinkedIn "add to profile" link)
+    organisation_name: str = "Podium"
 
     # Outgoing mail: smtp://user:pass@host:587 (STARTTLS), smtps://host:465 (TLS), or
     # smtp+plain://host:25 (no TLS: a relay on this machine only). Unset: development keeps

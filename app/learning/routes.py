@@ -10,18 +10,31 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from app.config import Settings
 from app.content.forms import CsrfForm
 from app.courses import service as courses
 from app.courses.urls import quiz_url
-from app.deps import DatabaseDep, ExecutiveUser, LearnerOrStaffUser, Public, SessionDep
-from app.learning import service
+from app.deps import (
+    CurrentUser,
+    DatabaseDep,
+    ExecutiveUser,
+    LearnerOrStaffUser,
+    OptionalUser,
+    Public,
+    SessionDep,
+    SettingsDep,
+)
+from app.learning import certificates, service
 from app.learning.access import course_for, ensure_unlocked, lesson_for
 from app.learning.forms import ReadingTimeForm
-from app.web import is_htmx, redirect, render
+from app.models import Role, User
+from app.web import attachment, is_htmx, redirect, render
 from app.workbooks import service as workbooks
 from app.workbooks.kinds import KINDS
 
 router = APIRouter()
+
+STAFF = frozenset({Role.trainer, Role.hr, Role.admin})  # may download anyone's certificate
 
 
 
@@ -96,13 +109,41 @@ def reading_time(slug: str, lesson_slug: str, user: ExecutiveUser, session: Sess
     return Response(status_code=204)
 
 
+def _certificate_page(request: Request, settings: Settings, cert: service.Certificate, *,
+                      own: bool, user: User | None) -> Response:
+    may_download = user is not None and (user.id == cert.user_id or user.role in STAFF)
+    return render(request, "learning/certificate.html", {
+        "certificate": cert, "own": own, "may_download": may_download,
+        "verify_url": certificates.verify_url(settings.public_url, cert),
+        "linkedin_url": certificates.linkedin_url(cert, organisation=settings.organisation_name,
+                                                  public_url=settings.public_url),
+        "organisation": settings.organisation_name})
+
+
 @router.get("/courses/{slug}/certificate")
-def certificate(request: Request, slug: str, user: ExecutiveUser, session: SessionDep) -> Response:
-    course, _ = course_for(session, user, slug)
+def certificate(request: Request, slug: str, user: ExecutiveUser, session: SessionDep,
+                settings: SettingsDep) -> Response:
+    """The executive's certificate; before it is earned, what is left to earn it."""
+    course, enrolment = course_for(session, user, slug)
     cert = service.certificate_for(session, user_id=user.id, course=course)
     if cert is None:
-        raise HTTPException(status_code=404, detail="You have not completed this course yet.")
-    return render(request, "learning/certificate.html", {"certificate": cert, "own": True})
+        progress = service.course_progress(session, course=course, user_id=user.id,
+                                           enrolment=enrolment)
+        return render(request, "learning/certificate_pending.html", {"progress": progress})
+    return _certificate_page(request, settings, cert, own=True, user=user)
+
+
+@router.get("/certificates/{code}/pdf")
+def certificate_pdf(code: str, user: CurrentUser, session: SessionDep,
+                    settings: SettingsDep) -> Response:
+    """The certificate as a one-page PDF, for its owner and the staff who follow them."""
+    cert = service.verify_certificate(session, code=code[:64])
+    if cert is None or (user.id != cert.user_id and user.role not in STAFF):
+        raise HTTPException(status_code=404)
+    content = certificates.certificate_pdf(cert, organisation=settings.organisation_name,
+                                           public_url=settings.public_url)
+    return attachment(content, filename=certificates.pdf_filename(cert),
+                      media_type="application/pdf")
 
 
 @router.get("/certificates", dependencies=[Public])
@@ -118,9 +159,10 @@ def verify_form(request: Request, session: SessionDep,
 
 
 @router.get("/certificates/{code}", dependencies=[Public])
-def verify(request: Request, code: str, session: SessionDep) -> Response:
+def verify(request: Request, code: str, session: SessionDep, settings: SettingsDep,
+           user: OptionalUser) -> Response:
     cert = service.verify_certificate(session, code=code[:64])
     if cert is None:
         return render(request, "learning/verify.html", {"code": code[:64], "not_found": True},
                       status_code=404)
-    return render(request, "learning/certificate.html", {"certificate": cert, "own": False})
+    return _certificate_page(request, settings, cert, own=False, user=user)

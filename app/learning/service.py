@@ -133,6 +133,12 @@ class CourseProgress:
         return IN_PROGRESS if any(s.status != NOT_STARTED for s in self.lessons) else NOT_STARTED
 
     @property
+    def remaining(self) -> list[LessonState]:
+        """The required items not done yet, in course order: what stands between the
+        executive and the certificate."""
+        return [s for m in self.modules for s in m.required if not s.done]
+
+    @property
     def next_lesson(self) -> LessonRef | None:
         """Where to continue: the first unlocked lesson not yet completed."""
         for state in self.lessons:
@@ -448,6 +454,8 @@ class Certificate:
     full_name: str
     course_title: str
     completed_at: datetime
+    user_id: int
+    course_slug: str
 
 
 def certificate_for(session: Session, *, user_id: int, course: Course) -> Certificate | None:
@@ -473,4 +481,6 @@ def verify_certificate(session: Session, *, code: str) -> Certificate | None:
         full_name=user.full_name,
         course_title=course.title,
         completed_at=enrolment.completed_at,
+        user_id=user.id,
+        course_slug=course.slug,
     )

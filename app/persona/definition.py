@@ -43,10 +43,12 @@ STEPS: tuple[Step, ...] = (
         (
             Field("role", "Your role", max_length=120,
                   help="Your title as your colleagues would recognise it.",
-                  example="Chief Executive Officer"),
+                  example="Chief Executive Officer",
+                  missing="Add your role, e.g. Chief Financial Officer."),
             Field("company", "Your company", max_length=120,
                   help="The organisation you speak for, as it is known publicly.",
-                  example="Northwind Logistics"),
+                  example="Northwind Logistics",
+                  missing="Add the company you speak for, e.g. Northwind Logistics."),
         ),
     ),
     Step(
@@ -57,11 +59,14 @@ STEPS: tuple[Step, ...] = (
                       item_label="Area of expertise",
                       help="Three to five subjects where your experience adds something a "
                            "journalist or a peer could not. Be specific.",
-                      example="Decarbonising last-mile delivery"),
+                      example="Decarbonising last-mile delivery",
+                      missing="Add at least {minimum} areas of expertise (you have {filled} "
+                              "so far), e.g. Decarbonising last-mile delivery."),
             Field("interests", "Interests", multiline=True, max_length=1_000,
                   help="Causes, pastimes or subjects you follow: they make you a person, "
                        "not a press release.",
-                  example="Long-distance cycling; apprenticeships in engineering"),
+                  example="Long-distance cycling; apprenticeships in engineering",
+                  missing="Add a few interests beyond the job, e.g. long-distance cycling."),
         ),
     ),
     Step(
@@ -72,7 +77,9 @@ STEPS: tuple[Step, ...] = (
                        help="Tick each audience you mean to reach and write, in one sentence, "
                             "what they should remember after reading you.",
                        example="Employees: our network is growing and there is room to grow "
-                               "with it."),
+                               "with it.",
+                       missing="Tick at least one audience you want to reach and say what "
+                               "it should take away."),
         ),
     ),
     Step(
@@ -81,14 +88,17 @@ STEPS: tuple[Step, ...] = (
         (
             ChoicesField("networks", "Networks you will use", choices=NETWORKS,
                          help="Pick the networks where your audiences are. Podium writes "
-                              "profile copy for LinkedIn and X."),
+                              "profile copy for LinkedIn and X.",
+                         missing="Tick the networks you will use, e.g. LinkedIn."),
             Field("voice", "Voice and tone", multiline=True, max_length=500,
                   help="Three or four words and a sentence on how you want to come across.",
-                  example="Direct, curious, warm. I explain decisions, I do not announce them."),
+                  example="Direct, curious, warm. I explain decisions, I do not announce them.",
+                  missing="Describe how you want to sound, e.g. direct, curious, warm."),
             Field("off_limits", "Topics you will not discuss", multiline=True, max_length=1_000,
                   help="Draw the line before you need it: subjects you will not comment on "
                        "in public, and why.",
-                  example="Party politics; pending litigation; my family"),
+                  example="Party politics; pending litigation; my family",
+                  missing="Name the topics you will not discuss, e.g. party politics."),
         ),
     ),
     Step(
@@ -97,7 +107,9 @@ STEPS: tuple[Step, ...] = (
         (
             Field("proof_points", "Proof points", multiline=True, max_length=2_000,
                   help="One per line. Only what is public or cleared for sharing.",
-                  example="Cut delivery emissions 18% in two years across 40 depots"),
+                  example="Cut delivery emissions 18% in two years across 40 depots",
+                  missing="Add at least one proof point you may share, e.g. a result with "
+                          "a figure."),
         ),
     ),
     Step(
@@ -139,7 +151,9 @@ STEPS: tuple[Step, ...] = (
                       help="Each one a complete post of at most 280 characters as X counts "
                            "them: a link counts as 23, emoji and CJK characters as 2.",
                       example="Every depot we electrify takes 300 diesel vans off city "
-                              "streets. Here is what we learned doing the first ten."),
+                              "streets. Here is what we learned doing the first ten.",
+                      missing="Write at least {minimum} core messages (you have {filled} "
+                              "so far)."),
         ),
     ),
 )
@@ -164,8 +178,9 @@ def submit_errors(data: dict[str, Any]) -> dict[str, str]:
         if network in networks:
             for name in names:
                 if name not in errors and FIELDS[name].empty(data.get(name)):
-                    errors[name] = (f"{FIELDS[name].label} is needed because you chose "
-                                    f"{'X' if network == 'x' else 'LinkedIn'}.")
+                    chosen = "X" if network == "x" else "LinkedIn"
+                    errors[name] = (f"Add your {FIELDS[name].label}: you chose {chosen} as "
+                                    f"one of your networks.")
     return errors
 
 

@@ -37,11 +37,12 @@ def overview(request: Request, user: ExecutiveUser, session: SessionDep) -> Resp
 
 def _step_page(request: Request, step: Step, persona: service.PersonaView, *,
                errors: dict[str, str], saved: bool, status_code: int = 200,
-               block: str | None = None) -> Response:
+               block: str | None = None, check: bool = False) -> Response:
     return render(request, "persona/step.html", {
         "persona": persona, "step": step, "steps": STEPS, "data": persona.data,
         "errors": errors, "saved": saved, "comments": persona.comments,
         "previous": service.previous_step(step), "next": service.next_step(step),
+        "check": check, "stepper_oob": block is not None,
     }, status_code=status_code, block=block)
 
 
@@ -51,7 +52,7 @@ def step_page(request: Request, slug: str, user: ExecutiveUser, session: Session
     step = _step(slug)
     persona = service.view(session, user=user)
     errors = service.step_problems(step, persona.data, check=check)
-    return _step_page(request, step, persona, errors=errors, saved=False)
+    return _step_page(request, step, persona, errors=errors, saved=False, check=check)
 
 
 @router.post("/persona/steps/{slug}")
@@ -77,15 +78,23 @@ def save_step(request: Request, slug: str, user: ExecutiveUser, session: Session
 
 @router.post("/persona/steps/{slug}/autosave")
 def autosave(request: Request, slug: str, user: ExecutiveUser, session: SessionDep,
-             form: StepForm) -> Response:
+             form: StepForm, check: bool = False) -> Response:
     """Saved in the background while the executive types; answers with the save status
-    (and, on the profile steps, a fresh preview)."""
+    and, out of band, what the saved answers now mean: the step's problems (banner and
+    the message beside each field), the stepper's marks and, on the profile steps, a
+    fresh preview. ``check``: the page shows missing answers too."""
     step = _step(slug)
     checked = service.save_step(session, user=user, step=step, form=posted(form))
     persona = service.view(session, user=user)
+    errors = service.step_problems(step, persona.data, check=check)
+    if checked.refused:
+        errors.update(checked.errors)
     return render(request, "persona/step.html", {
-        "persona": persona, "step": step, "data": persona.data, "saved": not checked.refused,
-        "refused": checked.refused, "oob": True}, block="autosaved")
+        "persona": persona, "step": step, "steps": STEPS, "data": persona.data,
+        "saved": not checked.refused, "refused": checked.refused, "oob": True,
+        "oob_problems": True, "errors": errors,
+        "field_errors": {f.name: errors.get(f.name, "") for f in step.fields}},
+        block="autosaved")
 
 
 @router.get("/persona/export.md")

@@ -3,7 +3,7 @@ trainer's marks for essays."""
 
 from __future__ import annotations
 
-from app.content.forms import NamedFieldsForm, named_fields
+from app.content.forms import NamedFieldsForm, Token, named_fields
 
 
 class AnswersForm(NamedFieldsForm):
@@ -12,6 +12,13 @@ class AnswersForm(NamedFieldsForm):
     answer chosen for each pair)."""
 
     model_config = named_fields(r"^q[0-9]+(_[0-9]+)?$")
+
+
+class SubmitForm(AnswersForm):
+    """The answers, and ``confirm_unanswered`` (``1``: submit even though some questions
+    have no answer; without it such a submission is answered with the list of them)."""
+
+    confirm_unanswered: Token = ""
 
 
 class GradeForm(NamedFieldsForm):

@@ -25,7 +25,7 @@ from app.learning import service as learning
 from app.learning.access import course_for, ensure_unlocked, lesson_for
 from app.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, User
 from app.quizzes import service
-from app.quizzes.forms import AnswersForm, GradeForm
+from app.quizzes.forms import AnswersForm, GradeForm, SubmitForm
 from app.quizzes.service import AttemptClosed, RawResponse
 from app.quizzes.spec import QType
 from app.web import redirect, render
@@ -82,10 +82,12 @@ def quiz_page(request: Request, slug: str, quiz_slug: str, user: LearnerOrStaffU
     _, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
     status = service.quiz_status(session, quiz=quiz, user_id=user.id)
     previous, following = progress.neighbours(lesson.id)
+    marked = {a.id: service.attempt_view(session, attempt=a).marked_part
+              for a in status.submitted if a.needs_grading}
     return render(request, "quizzes/quiz.html", {
         "progress": progress, "lesson": lesson, "quiz": quiz, "status": status,
         "module": progress.module_of(lesson.id), "preview": enrolment is None,
-        "previous": previous, "next": following, "error": None})
+        "previous": previous, "next": following, "error": None, "marked": marked})
 
 
 @router.post(BASE + "/attempts")
@@ -98,8 +100,8 @@ def start(request: Request, slug: str, quiz_slug: str, user: ExecutiveUser,
         status = service.quiz_status(session, quiz=quiz, user_id=user.id)
         return render(request, "quizzes/quiz.html", {
             "progress": progress, "lesson": lesson, "quiz": quiz, "status": status,
-            "module": progress.module_of(lesson.id), "preview": False, "error": str(exc)},
-            status_code=400)
+            "module": progress.module_of(lesson.id), "preview": False, "error": str(exc),
+            "marked": {}}, status_code=400)
     return redirect(request, _attempt_url(course, lesson, attempt))
 
 
@@ -124,6 +126,7 @@ def _render_attempt(request: Request, session: Session, progress: learning.Cours
                     lesson: Lesson, quiz: Quiz, attempt: QuizAttempt, user: User, *,
                     errors: dict[int, str] | None = None,
                     posted: dict[int, RawResponse] | None = None,
+                    unanswered: list[int] | None = None,
                     status_code: int = 200) -> Response:
     view = service.attempt_view(session, attempt=attempt)
     for item in view.items:  # show what was just typed, even when it was refused
@@ -135,6 +138,8 @@ def _render_attempt(request: Request, session: Session, progress: learning.Cours
     return render(request, "quizzes/attempt.html", {
         "progress": progress, "lesson": lesson, "quiz": quiz, "view": view, "status": status,
         "reveal": status.reveal_answers(attempt), "has_errors": bool(errors),
+        "unanswered": unanswered or [],
+        "unanswered_message": service.unanswered_message(unanswered) if unanswered else "",
         "attempt_url": _attempt_url(progress.course, lesson, attempt)},
         status_code=status_code)
 
@@ -152,14 +157,20 @@ def save_answer(request: Request, slug: str, quiz_slug: str, number: Ordinal,
                                     raw=raw if raw is not None else [])
     except AttemptClosed as exc:
         error, closed = str(exc), True
+    view = service.attempt_view(session, attempt=attempt)
+    item = next((i for i in view.graded_items if i.row.id == question_id), None)
     return render(request, "quizzes/attempt.html",
-                  {"question_id": question_id, "error": error, "closed": closed},
+                  {"question_id": question_id, "error": error, "closed": closed,
+                   "view": view, "item": item},
                   block="answer_status", status_code=200 if error is None else 422)
 
 
 @router.post(BASE + "/attempts/{number}/submit")
 def submit(request: Request, slug: str, quiz_slug: str, number: Ordinal, user: ExecutiveUser,
-           session: SessionDep, form: Annotated[AnswersForm, Form()]) -> Response:
+           session: SessionDep, form: Annotated[SubmitForm, Form()]) -> Response:
+    """Save the answers posted and submit. With questions left unanswered and no
+    ``confirm_unanswered``, nothing is submitted: the page (answers kept) names them and
+    asks to confirm."""
     course, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
     attempt = _attempt(session, lesson, user, number, lock=True)
     url = _attempt_url(course, lesson, attempt)
@@ -181,6 +192,11 @@ def submit(request: Request, slug: str, quiz_slug: str, number: Ordinal, user: E
     if errors:
         return _render_attempt(request, session, progress, lesson, quiz, attempt, user,
                                errors=errors, posted=typed, status_code=400)
+    if form.confirm_unanswered != "1" and not service.is_expired(attempt):
+        missing = [i.number for i in service.attempt_view(session, attempt=attempt).unanswered]
+        if missing:
+            return _render_attempt(request, session, progress, lesson, quiz, attempt, user,
+                                   unanswered=missing, status_code=422)
     service.submit_attempt(session, attempt=attempt, course=course, enrolment=enrolment,
                            lesson=lesson)
     return redirect(request, url)

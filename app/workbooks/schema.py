@@ -55,6 +55,9 @@ class Field:
     multiline: bool = False
     limit: TextLimit | None = None
     max_length: int = 500  # when there is no platform limit
+    # What to say when the answer is missing at submission, in the words of a person
+    # ("Add your role, e.g. …"); list fields may use {minimum} and {filled}.
+    missing: str = ""
 
     kind = "text"
 
@@ -75,7 +78,7 @@ class Field:
         elif len(text) > self.max_length:
             return f"Keep this to {self.max_length:,} characters (now {len(text):,})."
         if submitting and self.required and not text.strip():
-            return f"{self.label} is needed before you submit."
+            return self.missing or f"{self.label} is needed before you submit."
         return None
 
     def rows(self, value: Any) -> list[Row]:
@@ -128,6 +131,8 @@ class ListField(Field):
                 return f"Number {number}: keep each to {self.max_length:,} characters."
         filled = sum(1 for v in items if v.strip())
         if submitting and self.required and filled < self.minimum:
+            if self.missing:
+                return self.missing.format(minimum=self.minimum, filled=filled)
             return (f"Write at least {self.minimum} ({filled} so far); "
                     f"at most {self.maximum}.")
         return None
@@ -163,7 +168,7 @@ class ChoicesField(Field):
 
     def check(self, value: Any, *, submitting: bool) -> str | None:
         if submitting and self.required and len(self.picked(value)) < self.minimum:
-            return f"Choose at least {self.minimum}."
+            return self.missing or f"Choose at least {self.minimum}."
         return None
 
     def rows(self, value: Any) -> list[Row]:
@@ -222,7 +227,8 @@ class PairsField(Field):
         chosen = self.chosen(value)
         if submitting and self.required:
             if not chosen:
-                return "Choose at least one audience and say what it should take away."
+                return (self.missing
+                        or "Choose at least one audience and say what it should take away.")
             for entry in chosen:
                 if not entry["name"].strip():
                     return f"{self.other_label}: give it a name."

@@ -33,8 +33,8 @@ def _take(browser, database, user, answers: tuple[str | None, ...], *, submit: b
     ids = [entry["id"] for entry in json.loads(attempt.layout)]
     form = {f"q{qid}": value for qid, value in zip(ids, answers, strict=True)
             if value is not None}
-    if submit:
-        response = post(browser, url + "/submit", form)
+    if submit:  # blanks on purpose: confirmed, as "Submit anyway" does
+        response = post(browser, url + "/submit", {**form, "confirm_unanswered": "1"})
     else:
         qid, value = next((q, v) for q, v in zip(ids, answers, strict=True) if v is not None)
         response = post(browser, f"{url}/answers/{qid}", {f"q{qid}": value})

@@ -365,7 +365,8 @@ def test_overview_lists_what_blocks_submission_with_links(client, make_user) -> 
     assert 'href="/persona/steps/audiences?check=1#f-audiences"' in block
     assert 'href="/persona/steps/networks?check=1#f-networks"' in block
     assert 'href="/persona/steps/messages?check=1#f-core_messages"' in block
-    assert "Write at least 3 (0 so far)" in block
+    assert ('<a href="/persona/steps/messages?check=1#f-core_messages">Write at least 3 core '
+            'messages (you have 0 so far).</a> <span class="meta">(Core messages)</span>') in block
     assert "/persona/steps/role?" not in block  # role is complete
     assert 'action="/persona/submit"' not in page.text
 
@@ -376,7 +377,8 @@ def test_a_step_reached_from_the_problems_shows_what_is_missing(client, make_use
     plain = client.get("/persona/steps/role")
     assert field_error(plain.text, "company") is None
     checked = client.get("/persona/steps/role?check=1")
-    assert field_error(checked.text, "company") == "Your company is needed before you submit."
+    assert field_error(checked.text, "company") == (
+        "Add the company you speak for, e.g. Northwind Logistics.")
 
 
 def test_submit_is_refused_while_incomplete(client, make_user, database) -> None:
@@ -437,19 +439,20 @@ def test_x_fields_are_required_with_x(client, make_user, database) -> None:
     user = sign_in_executive(client, make_user)
     fill_persona(client, x_profile={"x_name": "Dana", "x_bio": ""})
     page = client.get("/persona")
-    assert "X bio is needed because you chose X." in page.text
+    assert "Add your X bio: you chose X as one of your networks." in page.text
     assert 'href="/persona/steps/x-profile?check=1#f-x_bio"' in page.text
     assert submit(client).headers["location"] == "/persona?notice=not-ready"
     assert versions_of(database, user) == []
     step = client.get("/persona/steps/x-profile?check=1")
-    assert field_error(step.text, "x_bio") == "X bio is needed because you chose X."
+    assert field_error(step.text, "x_bio") == "Add your X bio: you chose X as one of your networks."
 
 
 def test_linkedin_fields_are_required_with_linkedin(client, make_user) -> None:
     sign_in_executive(client, make_user)
     fill_persona(client, linkedin_profile={"li_headline": "", "li_about": "Story"})
     page = client.get("/persona")
-    assert "LinkedIn headline is needed because you chose LinkedIn." in page.text
+    assert ("Add your LinkedIn headline: you chose LinkedIn as one of your networks."
+            in page.text)
     assert submit(client).headers["location"] == "/persona?notice=not-ready"
 
 

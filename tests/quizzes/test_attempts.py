@@ -267,7 +267,7 @@ def test_time_limit_is_enforced_on_the_server(client, quiz_taker, database):
 def test_attempt_limit(client, quiz_taker):
     quiz_taker(settings=QuizSettings(shuffle=False, attempts=1))
     url = _start(client)
-    _submit(client, url, {})
+    _submit(client, url, {"confirm_unanswered": "1"})
     page = client.get(QUIZ).text
     assert "You have used all your attempts." in page
     token = csrf_from(client, QUIZ)
@@ -445,7 +445,8 @@ def test_home_shows_quiz_status_and_best_score(client, quiz_taker, database):
     assert "Quizzes passed: 0 of 1" in client.get("/").text
     url = _start(client)
     q = _qids(database, lesson)
-    _submit(client, url, {f"q{q['single']}": "0", f"q{q['truefalse']}": "true"})
+    _submit(client, url, {f"q{q['single']}": "0", f"q{q['truefalse']}": "true",
+                          "confirm_unanswered": "1"})
     assert "Quizzes passed: 0 of 1 (best scores 50%)" in client.get("/").text
     _submit(client, _start(client), _all_right(q))
     assert "Quizzes passed: 1 of 1 (best scores 100%)" in client.get("/").text
@@ -455,7 +456,8 @@ def test_result_page_names_unanswered_questions(client, quiz_taker, database):
     _, lesson, _ = quiz_taker()
     q = _qids(database, lesson)
     url = _start(client)
-    _submit(client, url, {f"q{q['numerical']}": "", f"q{q['single']}": "0"})
+    _submit(client, url, {f"q{q['numerical']}": "", f"q{q['single']}": "0",
+                          "confirm_unanswered": "1"})
     result = client.get(url).text
     assert result.count("<strong>Your answer:</strong> No answer") == 3
     assert "<strong>Your answer:</strong> Paris" in result
