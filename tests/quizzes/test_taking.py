@@ -40,8 +40,8 @@ def test_attempt_page_has_progress_navigator_and_a_fieldset_per_question(client,
     q = _qids(database, lesson)
     url = _start(client)
     page = client.get(url).text
-    assert '<link rel="stylesheet" href="/static/css/quiz.css' in page
-    assert '<script src="/static/js/quiz.js' in page
+    assert re.search(r'<link rel="stylesheet" href="/static/css/quiz\.[0-9a-f]+\.css"', page)
+    assert re.search(r'<script src="/static/js/quiz\.[0-9a-f]+\.js"', page)
     progress = re.search(r'<p class="quiz-progress" id="quiz-progress" role="status" '
                          r'aria-live="polite">(.*?)</p>', page, re.S)
     assert progress and re.sub(r"<[^>]+>", "", progress.group(1)).strip() == "Answered 0 of 4"
