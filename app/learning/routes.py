@@ -11,6 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Requ
 from fastapi.responses import Response
 
 from app.content.forms import CsrfForm
+from app.content.markdown import outline
 from app.courses import service as courses
 from app.courses.urls import quiz_url
 from app.deps import DatabaseDep, ExecutiveUser, LearnerOrStaffUser, Public, SessionDep
@@ -59,8 +60,10 @@ def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrSt
     if lesson.kind in KINDS:
         activity = KINDS[lesson.kind]
         activity_status = workbooks.status_for(session, user_id=user.id, kind=lesson.kind)
+    body_html, sections = outline(lesson.body_html)
     return render(request, "learning/lesson.html", {
         "progress": progress, "lesson": lesson, "state": state, "module": module,
+        "body_html": body_html, "sections": sections,
         "previous": previous, "next": following, "preview": enrolment is None,
         "activity": activity, "activity_status": activity_status if activity else None})
 
