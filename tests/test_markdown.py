@@ -196,3 +196,104 @@ def test_estimated_minutes_of_a_shipped_lesson() -> None:
     text = SHIPPED_LESSON.read_text(encoding="utf-8")
     assert 1000 < plain_word_count(text) < 1800
     assert estimated_minutes(text) == 7
+
+
+# -- callouts: "> [!KIND] optional title" blockquotes become <aside class="callout ..."> --
+
+
+def test_callout_with_default_title() -> None:
+    html = render_markdown("> [!TIP]\n> Post at **9 am**, when your network reads.\n")
+    assert html == (
+        '<aside class="callout callout-tip">\n'
+        '<p class="callout-title">Tip</p>\n'
+        "<p>Post at <strong>9 am</strong>, when your network reads.</p>\n"
+        "</aside>\n"
+    )
+
+
+def test_callout_with_the_authors_title_and_a_list() -> None:
+    html = render_markdown("> [!TAKEAWAYS] What to remember\n>\n> - Listen first\n> - Then post\n")
+    assert html.startswith('<aside class="callout callout-takeaways">\n'
+                           '<p class="callout-title">What to remember</p>\n')
+    assert "<ul>\n<li>Listen first</li>\n<li>Then post</li>\n</ul>\n</aside>" in html
+    assert "[!TAKEAWAYS]" not in html
+
+
+@pytest.mark.parametrize(
+    ("marker", "kind", "title"),
+    [("NOTE", "note", "Note"), ("WARNING", "warning", "Warning"), ("note", "note", "Note"),
+     ("Takeaways", "takeaways", "Key takeaways")],
+)
+def test_every_callout_kind(marker: str, kind: str, title: str) -> None:
+    html = render_markdown(f"> [!{marker}]\n> Body.\n")
+    assert f'<aside class="callout callout-{kind}">' in html
+    assert f'<p class="callout-title">{title}</p>' in html
+    assert "<blockquote>" not in html
+
+
+def test_unknown_marker_and_plain_quote_stay_blockquotes() -> None:
+    html = render_markdown("> [!DANGER]\n> Not a callout.\n\n> Just a quote.\n")
+    assert "<aside" not in html
+    assert html.count("<blockquote>") == 2
+    assert "[!DANGER]" in html
+
+
+def test_callout_title_is_escaped_text() -> None:
+    html = render_markdown('> [!NOTE] <script>alert(1)</script> & "more"\n> Body.\n')
+    assert "<script" not in html
+    assert '<p class="callout-title">&lt;script&gt;alert(1)&lt;/script&gt; &amp; "more"</p>' in html
+
+
+def test_callout_inside_a_quote_closes_as_aside() -> None:
+    html = render_markdown("> Outer\n>\n> > [!TIP]\n> > Inner\n")
+    assert html.count("<blockquote>") == 1 and html.count("</blockquote>") == 1
+    assert html.count("<aside") == 1 and html.count("</aside>") == 1
+    assert html.index("<aside") > html.index("<blockquote>")
+    assert html.index("</aside>") < html.index("</blockquote>")
+
+
+def test_sanitiser_keeps_only_callout_classes() -> None:
+    from app.content.markdown import sanitise_html
+
+    html = sanitise_html('<aside class="callout callout-tip evil" onclick="x()">'
+                         '<p class="callout-title big">T</p>'
+                         '<p class="callout">x</p><div class="callout">y</div></aside>')
+    assert html == ('<aside class="callout callout-tip"><p class="callout-title">T</p>'
+                    "<p>x</p>y</aside>")
+
+
+# -- the outline: a lesson's <h2> sections, each with an anchor --
+
+
+def test_outline_lists_h2_sections_with_unique_anchors() -> None:
+    from app.content.markdown import Section, outline
+
+    html, sections = outline(render_markdown(
+        "Intro\n\n## Listen *first*\n\nText\n\n### Not listed\n\n## Q&A\n\n## Q&A\n\n## ***\n"))
+    assert sections == [
+        Section(anchor="section-listen-first", title="Listen first"),
+        Section(anchor="section-q-a", title="Q&A"),
+        Section(anchor="section-q-a-2", title="Q&A"),
+        Section(anchor="section-part", title="***"),
+    ]
+    assert '<h2 id="section-listen-first">Listen <em>first</em></h2>' in html
+    assert '<h2 id="section-q-a">Q&amp;A</h2>' in html
+    assert '<h2 id="section-q-a-2">Q&amp;A</h2>' in html
+    assert "<h3>Not listed</h3>" in html
+
+
+def test_outline_of_a_heading_without_letters_and_of_no_headings() -> None:
+    from app.content.markdown import outline
+
+    html, sections = outline("<h2>!!!</h2>")
+    assert html == '<h2 id="section-part">!!!</h2>'
+    assert [s.title for s in sections] == ["!!!"]
+    assert outline("<p>No sections</p>") == ("<p>No sections</p>", [])
+
+
+def test_outline_of_a_shipped_lesson() -> None:
+    from app.content.markdown import outline
+
+    _, sections = outline(render_markdown(SHIPPED_LESSON.read_text(encoding="utf-8")))
+    assert len(sections) >= 2
+    assert all(s.anchor.startswith("section-") for s in sections)

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from app.config import Settings
 from app.content.forms import CsrfForm
+from app.content.markdown import outline
 from app.courses import service as courses
 from app.courses.urls import quiz_url
 from app.deps import (
@@ -72,8 +73,10 @@ def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrSt
     if lesson.kind in KINDS:
         activity = KINDS[lesson.kind]
         activity_status = workbooks.status_for(session, user_id=user.id, kind=lesson.kind)
+    body_html, sections = outline(lesson.body_html)
     return render(request, "learning/lesson.html", {
         "progress": progress, "lesson": lesson, "state": state, "module": module,
+        "body_html": body_html, "sections": sections,
         "previous": previous, "next": following, "preview": enrolment is None,
         "activity": activity, "activity_status": activity_status if activity else None})
 

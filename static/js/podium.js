@@ -39,6 +39,31 @@
     }
   });
 
+  // The header's "Menu" disclosure on phones and tablets: toggles aria-expanded (the CSS
+  // shows the panel from it); Escape or a click outside closes it and returns focus.
+  var menuButton = document.querySelector(".menu-toggle");
+  if (menuButton) {
+    var menuPanel = document.getElementById(menuButton.getAttribute("aria-controls"));
+    var setMenu = function (open) {
+      menuButton.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    menuButton.addEventListener("click", function () {
+      setMenu(menuButton.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menuButton.getAttribute("aria-expanded") === "true") {
+        setMenu(false);
+        menuButton.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menuButton.getAttribute("aria-expanded") === "true" && menuPanel &&
+          !menuPanel.contains(event.target) && !menuButton.contains(event.target)) {
+        setMenu(false);
+      }
+    });
+  }
+
   function csrfToken() {
     try {
       return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"] || "";

@@ -228,3 +228,23 @@ def test_hostile_lesson_markdown_is_inert(client, make_user, load_course, enrol)
     assert 'href="javascript' not in body and 'src="javascript' not in body
     assert 'href="data:' not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_lesson_page_shows_an_outline_of_its_sections_and_callouts(client, make_user,
+                                                                    load_course, enrol):
+    _signed_in_enrolled(client, make_user, load_course, enrol, body_extra=(
+        "\n## Why listen\n\nText.\n\n> [!TAKEAWAYS]\n> - Listen before you post\n\n"
+        "## How to start\n\nMore.\n"))
+    page = client.get(LESSON.format("hello"))
+    assert page.status_code == 200
+    outline = re.search(r'<nav class="lesson-outline[^"]*" aria-labelledby="outline-h">(.*?)</nav>',
+                        page.text, re.DOTALL)
+    assert outline is not None
+    assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', outline.group(1)) == [
+        ("section-why-listen", "Why listen"), ("section-how-to-start", "How to start")]
+    assert '<h2 id="section-why-listen">Why listen</h2>' in page.text
+    assert '<h2 id="section-how-to-start">How to start</h2>' in page.text
+    assert '<aside class="callout callout-takeaways">' in page.text
+    assert '<p class="callout-title">Key takeaways</p>' in page.text
+    # a lesson with fewer than two sections has no outline
+    assert "lesson-outline" not in client.get(LESSON.format("world")).text
