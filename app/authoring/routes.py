@@ -108,6 +108,7 @@ def _course(request: Request, session: SessionDep, draft: Draft, *, status_code:
             **context: object) -> Response:
     return render(request, "authoring/course.html", {
         "draft": draft, "kinds": drafts.LESSON_KINDS, "errors": {}, "typed": {},
+        "states": drafts.lesson_states(draft),
         "updated_by": drafts.editor_name(session, draft.row.updated_by_id if draft.row else None),
         **context}, status_code=status_code)
 
@@ -190,6 +191,31 @@ def move_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
     return _change(request, session, user, slug, lambda d: drafts.move_lesson(
         d, lesson, form.direction), notice="draft-saved",
         anchor=f"#lesson-{lesson}")
+
+
+@router.post("/author/{slug}/lessons/{lesson}/module")
+def move_lesson_to_module(request: Request, slug: str, lesson: str, user: TrainerUser,
+                          session: SessionDep,
+                          form: Annotated[f.MoveToModuleForm, Form()]) -> Response:
+    return _change(request, session, user, slug, lambda d: drafts.move_lesson_to(
+        d, lesson, form.module), notice="draft-saved", anchor=f"#lesson-{lesson}")
+
+
+@router.post("/author/{slug}/order")
+def reorder(request: Request, slug: str, user: TrainerUser, session: SessionDep,
+            form: Annotated[f.ReorderForm, Form()]) -> Response:
+    """The whole structure in the order dragging (or Alt+arrow keys) left it, sent by
+    static/js/authoring.js; answers with the message for the page's status line."""
+    try:
+        drafts.change(session, slug, user, lambda d: drafts.reorder(
+            d, modules=form.modules, lessons=form.lessons))
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    except DraftError as exc:
+        return render(request, "authoring/course.html", {"order_message": str(exc)},
+                      block="order_status", status_code=422)
+    return render(request, "authoring/course.html", {
+        "order_message": "New order saved to the draft."}, block="order_status")
 
 
 @router.post("/author/{slug}/lessons/{lesson}/remove")
