@@ -351,8 +351,8 @@
   function renumberAnswers(list) {
     if (!list) { return; }
     list.querySelectorAll("[data-row-index]").forEach(function (row, index) {
-      var number = row.querySelector(".au-answer-number");
-      if (number) { number.textContent = String(index + 1); }
+      var legend = row.querySelector("legend");
+      if (legend) { legend.textContent = row.getAttribute("data-label") + " " + (index + 1); }
     });
   }
   // "Feedback (written)" once a row's feedback has text.

@@ -133,3 +133,55 @@ def test_structure_page_is_compact_and_fits_a_phone(page, live_server, demo):  #
     row.locator(".au-menu-button").click()
     box = row.locator(".au-menu-panel").bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+
+QUESTION_URL = (f"{COURSE_URL}/quizzes/why-executives-belong-quiz/questions/1")
+
+
+def test_question_editor_rows_and_live_preview(page, live_server, demo):  # type: ignore[no-untyped-def]
+    sign_in(page, TRAINER)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(QUESTION_URL)
+    rows = page.locator("#qf-choices-rows > .au-answer")
+    count = rows.count()
+    first = page.locator("#qf-choice-0-text")
+    first.fill("A typed answer that must survive")
+    # a new row: focused, numbered, with the type's default grade; typed text stays
+    page.get_by_role("button", name="Add an answer").click()
+    expect(rows).to_have_count(count + 1)
+    added = rows.last
+    expect(added.locator("legend")).to_have_text(f"Answer {count + 1}")
+    expect(added.locator("input[type=text]").first).to_be_focused()
+    expect(added.locator("select")).to_have_value("0")
+    added.locator("input[type=text]").first.fill("Brand new")
+    # removing the second row keeps the others as typed, and renumbers them
+    rows.nth(1).get_by_role("button", name="Remove").click()
+    expect(rows).to_have_count(count)
+    expect(first).to_have_value("A typed answer that must survive")
+    expect(rows.last.locator("legend")).to_have_text(f"Answer {count}")
+    # feedback opens when asked for
+    feedback = page.locator("#qf-choice-0-feedback")
+    expect(feedback).to_be_hidden()
+    rows.first.locator("summary", has_text="Feedback").click()
+    expect(feedback).to_be_visible()
+    # the preview beside the form follows the typing
+    preview = page.locator("#question-preview")
+    box, form_box = preview.bounding_box(), page.locator(".au-question-form").bounding_box()
+    assert box and form_box and box["x"] > form_box["x"] + form_box["width"] - 1  # beside
+    page.locator("#qf-text").fill("Is the preview live?")
+    expect(preview).to_contain_text("Is the preview live?")
+    expect(preview).to_contain_text("A typed answer that must survive")
+    page.get_by_role("button", name="Save to the draft").click()
+    expect(page.locator(".notice")).to_contain_text("Saved to the draft")
+    expect(page.locator("#quiz-question-1")).to_contain_text("Is the preview live?")
+    expect(page.locator("#quiz-question-1")).to_contain_text("Brand new")
+
+    # on a phone the preview comes below the form and nothing scrolls sideways
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(QUESTION_URL)
+    box, form_box = preview.bounding_box(), page.locator(".au-question-form").bounding_box()
+    assert box and form_box and box["y"] >= form_box["y"] + form_box["height"] - 1
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('main *')].map("
+        "e => e.getBoundingClientRect().right))")
+    assert widest <= 390, widest
