@@ -353,6 +353,9 @@
     list.querySelectorAll("[data-row-index]").forEach(function (row, index) {
       var legend = row.querySelector("legend");
       if (legend) { legend.textContent = row.getAttribute("data-label") + " " + (index + 1); }
+      // the first field's label carries the number too ("Answer 2", "Number 2", "Question 2")
+      var label = row.querySelector(".au-answer-main .field label");
+      if (label) { label.textContent = label.textContent.replace(/\s*\S+$/, " " + (index + 1)); }
     });
   }
   // "Feedback (written)" once a row's feedback has text.
