@@ -185,3 +185,33 @@ def test_question_editor_rows_and_live_preview(page, live_server, demo):  # type
         "Math.max(...[...document.querySelectorAll('main *')].map("
         "e => e.getBoundingClientRect().right))")
     assert widest <= 390, widest
+
+
+def test_without_javascript_every_action_is_still_there(browser, live_server, demo):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=live_server, java_script_enabled=False,
+                                  viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    sign_in(page, TRAINER)
+    page.goto(COURSE_URL)
+    lessons = lesson_order(page)
+    row = page.locator(f"#lesson-{lessons[0]}")
+    # the row's actions show inline (no menu button to press without a script)
+    expect(row.locator(".au-menu-button")).to_be_hidden()
+    expect(row.get_by_role("button", name="Move down")).to_be_visible()
+    row.get_by_role("button", name="Move down").click()
+    expect(page.locator(".notice")).to_contain_text("Saved to the draft")
+    assert lesson_order(page)[:2] == [lessons[1], lessons[0]]
+    # removal still asks first: "Remove…" opens its confirm step
+    row = page.locator(f"#lesson-{lessons[0]}")
+    row.locator("summary", has_text="Remove…").click()
+    row.get_by_role("button", name="Remove").click()
+    expect(page.locator(".notice")).to_contain_text("Saved to the draft")
+    assert lessons[0] not in lesson_order(page)
+    # and the add form opens from its summary
+    module = page.locator(FIRST_MODULE)
+    module.locator("summary", has_text="Add lesson or quiz").click()
+    module.locator(".au-add-form").first.get_by_label("Title").fill("Added without a script")
+    module.get_by_role("button", name="Add to").click()
+    expect(page.locator(".notice")).to_contain_text("Saved to the draft")
+    assert lesson_order(page)[-1] == "added-without-a-script"
+    context.close()
