@@ -103,8 +103,9 @@
     var closed = collapsed();
     modules().forEach(function (module) {
       // a module holding the target of the address (#lesson-…) or a form's error stays open
+      var target = window.location.hash.replace(/[^\w-]/g, "");
       var keepOpen = module.querySelector("[aria-invalid='true'], details[open]") ||
-        (window.location.hash && module.querySelector(window.location.hash.replace(/[^#\w-]/g, "")));
+        (target && document.getElementById(target) && module.contains(document.getElementById(target)));
       if (closed.indexOf(module.getAttribute("data-module")) >= 0 && !keepOpen) {
         setOpen(module, false, false);
       }
