@@ -94,7 +94,6 @@ def _context(request: Request) -> dict[str, Any]:
 
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR), context_processors=[_context])
 templates.env.globals["static"] = static_url  # {{ static('css/podium.css') }}: hashed URL
-templates.env.globals["static_version"] = "4"  # old-style ?v= references, until converted
 moments.register(templates.env)
 
 

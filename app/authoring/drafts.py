@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -375,6 +376,70 @@ def move_lesson(draft: Draft, slug: str, direction: str) -> None:
         elif position < len(modules) - 1:
             module.lessons.remove(lesson)
             modules[position + 1].lessons.insert(0, lesson)
+
+
+def move_lesson_to(draft: Draft, slug: str, module_slug: str) -> None:
+    """To the end of another module (the row menu's "Move to module")."""
+    module, lesson = draft.lesson(slug)
+    try:
+        target = draft.module(module_slug)
+    except LookupError:
+        raise DraftError("module", "Choose a module of this course.") from None
+    if target is not module:
+        module.lessons.remove(lesson)
+        target.lessons.append(lesson)
+
+
+RELOAD = "Reload the page to see the course as it is now, and try again."
+
+
+def reorder(draft: Draft, *, modules: list[str], lessons: list[str]) -> None:
+    """The whole structure in a new order, as dragging shows it: ``modules`` every module
+    slug once, in order; ``lessons`` every lesson once, as ``module/lesson``, in order
+    (a lesson may change module). Anything else (an unknown, missing or repeated item) is
+    refused with a DraftError and nothing changes."""
+    by_module = {m.slug: m for m in draft.spec.modules}
+    by_lesson = {les.slug: les for m in draft.spec.modules for les in m.lessons}
+    pairs = [item.partition("/") for item in lessons]
+    if any(not sep for _, sep, _ in pairs):
+        raise DraftError("order", "Each lesson of the new order must be given as "
+                                  "module/lesson.")
+    lesson_slugs = [slug for _, _, slug in pairs]
+    for kind, given in (("module", modules), ("lesson", lesson_slugs)):
+        repeated = sorted(slug for slug, count in Counter(given).items() if count > 1)
+        if repeated:
+            raise DraftError("order", f"The new order names the {kind} “{repeated[0]}” "
+                                      "more than once.")
+    unknown = [slug for slug in modules if slug not in by_module] + [
+        slug for slug in lesson_slugs if slug not in by_lesson] + [
+        module for module, _, _ in pairs if module not in by_module]
+    if unknown:
+        raise DraftError("order", f"The course has no item “{unknown[0]}” (someone may "
+                                  f"have removed it meanwhile). {RELOAD}")
+    missing = [slug for slug in by_module if slug not in modules] + [
+        slug for slug in by_lesson if slug not in lesson_slugs]
+    if missing:
+        raise DraftError("order", f"The new order leaves out “{missing[0]}” (someone may "
+                                  f"have added it meanwhile). {RELOAD}")
+    for module in by_module.values():
+        module.lessons = []
+    for module, _, slug in pairs:
+        by_module[module].lessons.append(by_lesson[slug])
+    draft.spec.modules = [by_module[slug] for slug in modules]
+
+
+def lesson_states(draft: Draft) -> dict[str, str]:
+    """Each lesson of the draft against the published course: ``published`` (the same),
+    ``changed`` (edited since) or ``new`` (not published yet)."""
+    published = {les.slug: fingerprint(les) for m in draft.published.modules
+                 for les in m.lessons} if draft.published else {}
+    states = {}
+    for module in draft.spec.modules:
+        for lesson in module.lessons:
+            before = published.get(lesson.slug)
+            states[lesson.slug] = ("new" if before is None else
+                                   "published" if before == fingerprint(lesson) else "changed")
+    return states
 
 
 def remove_lesson(draft: Draft, slug: str) -> None:

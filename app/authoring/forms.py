@@ -58,6 +58,20 @@ class MoveForm(CsrfForm):
     direction: Token = ""
 
 
+class MoveToModuleForm(CsrfForm):
+    """Move a lesson to the end of another ``module``."""
+
+    module: Token = ""
+
+
+class ReorderForm(CsrfForm):
+    """The whole structure in a new order (drag and drop): every module slug once in
+    ``modules``, every lesson once in ``lessons`` as ``module/lesson``, each in order."""
+
+    modules: Annotated[list[Token], Field(max_length=2_000)] = []
+    lessons: Annotated[list[Token], Field(max_length=2_000)] = []
+
+
 class NewLessonForm(CsrfForm):
     """A new lesson, quiz or activity (``kind``) in a module."""
 

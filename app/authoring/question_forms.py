@@ -115,6 +115,11 @@ class QuestionForm:
         return _ROW_PREFIX.get(self.type, "")
 
     @property
+    def default_grade(self) -> str:
+        """The grade a new blank row starts with."""
+        return _DEFAULT_GRADE.get(self.type, "")
+
+    @property
     def allows_negative_grades(self) -> bool:
         return self.type in (QType.single, QType.multiple)
 

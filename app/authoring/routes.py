@@ -14,6 +14,7 @@ from app.authoring import drafts, packages, publishing, questions
 from app.authoring import forms as f
 from app.authoring.drafts import Conflict, Draft, DraftError, FormErrors
 from app.authoring.question_forms import GRADE_CHOICES, form_for, parse_form
+from app.authoring.question_forms import QuestionForm as QuestionFormState
 from app.authoring.uploads import MAX_IMAGE_BYTES, MAX_PACKAGE_BYTES, UploadError, check_image
 from app.content.forms import CsrfForm, posted
 from app.courses.service import (
@@ -108,6 +109,7 @@ def _course(request: Request, session: SessionDep, draft: Draft, *, status_code:
             **context: object) -> Response:
     return render(request, "authoring/course.html", {
         "draft": draft, "kinds": drafts.LESSON_KINDS, "errors": {}, "typed": {},
+        "states": drafts.lesson_states(draft),
         "updated_by": drafts.editor_name(session, draft.row.updated_by_id if draft.row else None),
         **context}, status_code=status_code)
 
@@ -190,6 +192,31 @@ def move_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
     return _change(request, session, user, slug, lambda d: drafts.move_lesson(
         d, lesson, form.direction), notice="draft-saved",
         anchor=f"#lesson-{lesson}")
+
+
+@router.post("/author/{slug}/lessons/{lesson}/module")
+def move_lesson_to_module(request: Request, slug: str, lesson: str, user: TrainerUser,
+                          session: SessionDep,
+                          form: Annotated[f.MoveToModuleForm, Form()]) -> Response:
+    return _change(request, session, user, slug, lambda d: drafts.move_lesson_to(
+        d, lesson, form.module), notice="draft-saved", anchor=f"#lesson-{lesson}")
+
+
+@router.post("/author/{slug}/order")
+def reorder(request: Request, slug: str, user: TrainerUser, session: SessionDep,
+            form: Annotated[f.ReorderForm, Form()]) -> Response:
+    """The whole structure in the order dragging (or Alt+arrow keys) left it, sent by
+    static/js/authoring.js; answers with the message for the page's status line."""
+    try:
+        drafts.change(session, slug, user, lambda d: drafts.reorder(
+            d, modules=form.modules, lessons=form.lessons))
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    except DraftError as exc:
+        return render(request, "authoring/course.html", {"order_message": str(exc)},
+                      block="order_status", status_code=422)
+    return render(request, "authoring/course.html", {
+        "order_message": "New order saved to the draft."}, block="order_status")
 
 
 @router.post("/author/{slug}/lessons/{lesson}/remove")
@@ -507,11 +534,29 @@ def _qtype(value: str) -> QType:
 
 
 def _question(request: Request, draft: Draft, spec: drafts.LessonSpec, number: int,
-              form: object, *, status_code: int = 200) -> Response:
+              form: QuestionFormState, *, status_code: int = 200) -> Response:
     return render(request, "authoring/question.html", {
         "draft": draft, "lesson": spec, "number": number, "form": form,
         "base": drafts.fingerprint(spec), "grade_choices": GRADE_CHOICES,
-        "types": questions.TYPE_LABELS}, status_code=status_code)
+        "types": questions.TYPE_LABELS, "preview_item": _preview_item(form)},
+        status_code=status_code)
+
+
+def _preview_item(form: QuestionFormState) -> object | None:
+    """The question as the quiz page will show it, when the form holds a whole question."""
+    question, _ = parse_form(form.type, form.values)
+    return questions.preview_items([question])[0] if question is not None else None
+
+
+@router.post("/author/{slug}/quizzes/{lesson}/questions/{number}/preview")
+def question_preview(request: Request, slug: str, lesson: str, number: Position,
+                     user: TrainerUser, session: SessionDep,
+                     form: Annotated[f.QuestionForm, Form()]) -> Response:
+    """The live preview beside the question editor (nothing is saved)."""
+    _lesson_or_404(_draft(session, slug), lesson)
+    _, shown = parse_form(_qtype(form.qtype), dict(posted(form).items()))
+    return render(request, "authoring/question.html", {"preview_item": _preview_item(shown)},
+                  block="question_preview")
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}")

@@ -30,7 +30,8 @@ def test_trainer_edits_previews_publishes_and_executive_reads(  # type: ignore[n
     page.wait_for_url("**/author")
     page.get_by_role("link", name="Executive Enablement").first.click()
     page.wait_for_url(f"**/author/{COURSE}")
-    page.get_by_role("link", name="Trust, transparency and the face of the company").click()
+    page.get_by_role("link", name="Trust, transparency and the face of the company",
+                     exact=True).click()
     page.wait_for_url(f"**/author/{COURSE}/lessons/{LESSON}")
 
     body = page.get_by_label("Text (Markdown)")
