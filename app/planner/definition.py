@@ -101,13 +101,16 @@ MESSAGE_STEP = Step(
         Field("initiative", "Strategic initiative", max_length=120,
               help="One initiative your organisation is delivering that you can speak for "
                    "in person: concrete, with an outcome people can picture.",
-              example="Open our first zero-emission depot in Lyon"),
+              example="Open our first zero-emission depot in Lyon",
+              missing="Name the one initiative you will champion, e.g. a new depot or "
+                      "product."),
         Field("message", "The message in one post", multiline=True, limit=LIMITS["x-post"],
               help="What you want people to remember, written as a post you could publish "
                    "on X today.",
               example="By June our Lyon depot will run on electric vans and solar power. "
                       "Cleaner air for 40,000 neighbours, and the blueprint for every depot "
-                      "we open next."),
+                      "we open next.",
+              missing="Write your message as one post you could publish today."),
     ),
 )
 

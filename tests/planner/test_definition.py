@@ -291,7 +291,9 @@ def test_initiative_and_message_are_required() -> None:
     data["initiative"] = " "
     del data["message"]
     errors = plan.submit_errors(data, STARTS_ON)
-    assert set(errors) == {"initiative", "message"}
+    assert errors == {
+        "initiative": "Name the one initiative you will champion, e.g. a new depot or product.",
+        "message": "Write your message as one post you could publish today."}
 
 
 def test_message_must_fit_an_x_post() -> None:
