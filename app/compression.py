@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import brotli
 from starlette.datastructures import Headers
-from starlette.middleware.gzip import GZipResponder, IdentityResponder
+from starlette.middleware.gzip import (
+    DEFAULT_EXCLUDED_CONTENT_TYPES,
+    GZipResponder,
+    IdentityResponder,
+)
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 MINIMUM_SIZE = 500  # bytes: smaller bodies are not worth the headers
 BROTLI_QUALITY = 5  # fast enough for every request, smaller than gzip -9
 GZIP_LEVEL = 6
+# Formats that are compressed already (a workbook is a zip; fpdf2 deflates its PDF streams):
+# compressing them again costs CPU on every download and saves nothing.
+ALREADY_COMPRESSED = (*DEFAULT_EXCLUDED_CONTENT_TYPES,
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      "application/pdf")
 
 
 def accepted_encodings(header: str) -> set[str]:
@@ -39,7 +48,7 @@ class BrotliResponder(IdentityResponder):
     content_encoding = "br"
 
     def __init__(self, app: ASGIApp, minimum_size: int) -> None:
-        super().__init__(app, minimum_size)
+        super().__init__(app, minimum_size, exclude_content_types=ALREADY_COMPRESSED)
         self.compressor = brotli.Compressor(quality=BROTLI_QUALITY, mode=brotli.MODE_TEXT)
 
     async def apply_compression(self, body: bytes, *, more_body: bool) -> bytes:
@@ -61,7 +70,8 @@ class CompressionMiddleware:
         if "br" in accepted:
             responder = BrotliResponder(self.app, self.minimum_size)
         elif "gzip" in accepted:
-            responder = GZipResponder(self.app, self.minimum_size, compresslevel=GZIP_LEVEL)
+            responder = GZipResponder(self.app, self.minimum_size, compresslevel=GZIP_LEVEL,
+                                      exclude_content_types=ALREADY_COMPRESSED)
         else:
             responder = IdentityResponder(self.app, self.minimum_size)
         await responder(scope, receive, send)
