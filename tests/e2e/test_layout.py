@@ -134,3 +134,22 @@ def test_dark_mode_follows_the_system_setting(page, demo):  # type: ignore[no-un
     page.emulate_media(color_scheme="dark")
     assert page.evaluate(background) == "rgb(15, 20, 26)"
     assert page.evaluate("getComputedStyle(document.body).color") == "rgb(231, 234, 238)"
+
+
+def test_without_javascript_the_phone_shows_the_navigation(browser, live_server, demo):  # type: ignore[no-untyped-def]
+    # the Menu button needs a script to open: without one, the links are shown instead
+    context = browser.new_context(base_url=live_server, java_script_enabled=False,
+                                  viewport=PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page, ADMIN)
+        expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+        nav = page.get_by_role("navigation", name="Main")
+        for name in ADMIN_LINKS:
+            expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
+        expect(page.locator(".account-name")).to_be_visible()
+        assert sideways(page) == 0
+        nav.get_by_role("link", name="Cohorts", exact=True).click()
+        page.wait_for_url("**/admin/cohorts")
+    finally:
+        context.close()
