@@ -33,3 +33,14 @@ def test_trainer_and_executive_see_the_same_length(client, new_client, make_user
     page = browser.get(f"/courses/{course.slug}").text
     assert "About 4 h 50 min left" in page
     assert '<time datetime="2099-01-15" title="15 Jan 2099">in ' in page
+
+
+def test_authoring_settings_name_the_same_length_beside_the_estimated_hours(
+        client, make_user, load_course):
+    course = load_course(SHIPPED)
+    login(client, make_user(Role.trainer).email)
+    page = client.get(f"/author/{course.slug}")
+    assert page.status_code == 200
+    # the manifest's hours stay editable, but the page says which length people see
+    assert ("Executives and trainers see the length Podium adds up from the minutes of the "
+            "items: 4 h 50 min in this draft.") in page.text
