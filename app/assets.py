@@ -223,15 +223,21 @@ def build(source: Path, builds: Path) -> StaticBuild:
     return existing
 
 
+WATCH_INTERVAL_S = 1.0  # development: how often an edit to static/ is looked for
+
+
 class StaticAssets:
     """The current build, its ServeStatic file table, and the hashed URL of each file."""
 
-    def __init__(self, source: Path, builds: Path, *, watch: bool = False) -> None:
+    def __init__(self, source: Path, builds: Path, *, watch: bool = False,
+                 watch_interval: float = WATCH_INTERVAL_S) -> None:
         self.source = source
         self.builds = builds
         self.watch = watch
+        self.watch_interval = watch_interval
         self._lock = threading.Lock()
         self._signature = source_signature(source) if watch else ()
+        self._checked_at = time.monotonic()
         self._load(build(source, builds))
 
     def _load(self, current: StaticBuild) -> None:
@@ -250,8 +256,11 @@ class StaticAssets:
         self.current, self._files = current, server.files
 
     def _refresh(self) -> None:
-        if not self.watch:
+        # Development only: look at static/ again at most once per interval (walking the
+        # folder on every page cost more than rendering the page).
+        if not self.watch or time.monotonic() - self._checked_at < self.watch_interval:
             return
+        self._checked_at = time.monotonic()
         signature = source_signature(self.source)
         if signature != self._signature:
             with self._lock:

@@ -13,6 +13,16 @@ request therefore holds neither a worker thread nor a connection, so requests ca
 starve each other of threads or connections; and no request ever uses two connections at
 once. Writes that are only
 bookkeeping (session last-seen, lesson opened) run after the response with ``run_write``.
+
+Hot writes that often turn out to write nothing (marking a completed lesson complete, an
+autosave of what was saved already) are *read first*: their transaction starts as a read,
+so it takes no write lock, and only when the service finds something to write does it
+call ``begin_write(session)``. On SQLite that ends the read, waits for the write lock and
+goes on in a ``BEGIN IMMEDIATE`` transaction (the objects already loaded stay in the
+session, so everything the service read is still at hand; what it writes must be written
+as a condition the database checks, since another writer may have come first). On
+PostgreSQL the same transaction goes on: rows are locked only by the statements that
+write them.
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _BEGIN_OPTION = "podium_begin"
+_UPGRADE = "podium_begin_write"  # Session.info key: how a read-first transaction writes
 SQLITE_POOL = (8, 8)  # pool_size, max_overflow
 POSTGRES_POOL = (10, 10)
 
@@ -97,28 +108,43 @@ class Database:
                 yield session
 
     @asynccontextmanager
-    async def request_transaction(self, *, write: bool) -> AsyncIterator[Session]:
-        """The transaction of one web request (see the module docstring)."""
+    async def request_transaction(self, *, write: bool,
+                                  read_first: bool = False) -> AsyncIterator[Session]:
+        """The transaction of one web request (see the module docstring). A write
+        transaction that is ``read_first`` takes no write lock until ``begin_write``."""
         slots, write_lock = self._gates.current()
-        locked = write and self.is_sqlite
+        locked = write and self.is_sqlite and not read_first
+        upgraded = False
         async with slots:
             if locked:
                 await write_lock.acquire()
             try:
                 session = Session(bind=self._write_engine if locked else self.engine,
                                   expire_on_commit=False)
+                if write and read_first and self.is_sqlite:
+
+                    def upgrade() -> None:  # in the request's worker thread
+                        nonlocal upgraded
+                        if upgraded:
+                            return
+                        loaded = list(session.identity_map.values())
+                        session.expunge_all()  # detached, they keep what was read
+                        session.rollback()  # the read ends: a write must start afresh
+                        anyio.from_thread.run(write_lock.acquire)
+                        upgraded = True
+                        session.bind = self._write_engine
+                        session.add_all(loaded)
+
+                    session.info[_UPGRADE] = upgrade
                 try:
                     yield session
-                    await anyio.to_thread.run_sync(session.commit)
+                    await anyio.to_thread.run_sync(_commit_and_close, session)
                 except BaseException:
                     with anyio.CancelScope(shield=True):
-                        await anyio.to_thread.run_sync(session.rollback)
+                        await anyio.to_thread.run_sync(_rollback_and_close, session)
                     raise
-                finally:
-                    with anyio.CancelScope(shield=True):
-                        await anyio.to_thread.run_sync(session.close)
             finally:
-                if locked:
+                if locked or upgraded:
                     write_lock.release()
 
     async def run_write(self, work: Callable[[Session], object]) -> None:
@@ -141,6 +167,28 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def begin_write(session: Session) -> None:
+    """Called by a service just before it writes in a transaction that may have been
+    started read-first (see the module docstring); elsewhere it does nothing."""
+    upgrade = session.info.get(_UPGRADE)
+    if upgrade is not None:
+        upgrade()
+
+
+def _commit_and_close(session: Session) -> None:
+    try:
+        session.commit()
+    finally:
+        session.close()
+
+
+def _rollback_and_close(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
 
 
 def _ensure_sqlite_dir(url: str) -> None:

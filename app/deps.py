@@ -46,10 +46,23 @@ async def get_database(request: Request) -> Database:
     return request.app.state.db
 
 
+READ_FIRST_ATTR = "__podium_read_first__"
+
+
+def read_first(endpoint: Callable[..., object]) -> Callable[..., object]:
+    """For a hot write that often finds nothing to write (completing a completed lesson,
+    an autosave of what is saved): its transaction starts as a read and takes the write
+    lock only when its service calls ``app.db.begin_write`` (see ``app/db.py``)."""
+    setattr(endpoint, READ_FIRST_ATTR, True)
+    return endpoint
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent."""
     write = request.method not in SAFE_METHODS
-    async with request.app.state.db.request_transaction(write=write) as session:
+    first_read = write and getattr(request.scope.get("endpoint"), READ_FIRST_ATTR, False)
+    async with request.app.state.db.request_transaction(write=write,
+                                                        read_first=first_read) as session:
         yield session
 
 

@@ -210,7 +210,7 @@ def test_development_rebuilds_an_edited_file(tmp_path):
     source = tmp_path / "static"
     source.mkdir()
     (source / "site.css").write_text("a { color: red }\n")
-    assets = StaticAssets(source, tmp_path / "builds", watch=True)
+    assets = StaticAssets(source, tmp_path / "builds", watch=True, watch_interval=0)
     before = assets.url("site.css")
     (source / "site.css").write_text("a { color: blue }\n")
     after = assets.url("site.css")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, col, select
 
 from app.config import Settings
@@ -173,30 +173,34 @@ class ActiveSession:
     unread_notifications: int = 0
 
 
+# Every signed-in request runs this, so it is built once. The header's bell needs the
+# unread count on every page: it comes in the same query.
+_UNREAD = (select(func.count()).select_from(Notification)
+           .where(Notification.user_id == AuthSession.user_id,
+                  col(Notification.read_at).is_(None))
+           .correlate(AuthSession).scalar_subquery())
+_ACTIVE_SESSION = (
+    select(AuthSession.id, AuthSession.last_seen_at, AuthSession.expires_at, User, _UNREAD)
+    .join(User, col(User.id) == AuthSession.user_id)
+    .where(AuthSession.id == bindparam("session_id"))
+)
+
+
 def resolve_session(session: Session, settings: Settings, *, token: str | None,
                     now: datetime | None = None) -> ActiveSession | None:
     """The user behind a session cookie, if the session is still valid."""
     if not token or len(token) > 200:
         return None
     now = now or utcnow()
-    # The header's bell needs the unread count on every page: it comes in the same query.
-    unread = (select(func.count()).select_from(Notification)
-              .where(Notification.user_id == AuthSession.user_id,
-                     col(Notification.read_at).is_(None))
-              .correlate(AuthSession).scalar_subquery())
-    row = session.exec(
-        select(AuthSession, User, unread)
-        .join(User, User.id == AuthSession.user_id)
-        .where(AuthSession.id == digest(token))
-    ).first()
+    row = session.exec(_ACTIVE_SESSION, params={"session_id": digest(token)}).first()
     if row is None:
         return None
-    auth, user, unread_count = row
-    idle_limit = auth.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
-    if not user.is_active or auth.expires_at <= now or idle_limit <= now:
+    session_id, last_seen_at, expires_at, user, unread_count = row
+    idle_limit = last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    if not user.is_active or expires_at <= now or idle_limit <= now:
         return None
-    return ActiveSession(user=user, session_id=auth.id,
-                         needs_touch=now - auth.last_seen_at >= TOUCH_INTERVAL,
+    return ActiveSession(user=user, session_id=session_id,
+                         needs_touch=now - last_seen_at >= TOUCH_INTERVAL,
                          unread_notifications=unread_count or 0)
 
 

@@ -24,9 +24,10 @@ from app.deps import (
     Public,
     SessionDep,
     SettingsDep,
+    read_first,
 )
 from app.learning import certificates, service
-from app.learning.access import course_for, ensure_unlocked, lesson_for
+from app.learning.access import course_and_lesson_for, course_for, ensure_unlocked
 from app.learning.forms import ReadingTimeForm
 from app.models import Role, User
 from app.web import attachment, is_htmx, redirect, render
@@ -55,13 +56,12 @@ def course_page(request: Request, slug: str, user: LearnerOrStaffUser,
 def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrStaffUser,
                 session: SessionDep, database: DatabaseDep,
                 background: BackgroundTasks) -> Response:
-    course, enrolment = course_for(session, user, slug)
-    lesson = lesson_for(session, course, lesson_slug)
+    course, enrolment, lesson = course_and_lesson_for(session, user, slug, lesson_slug)
+    if lesson.kind == "quiz":
+        return redirect(request, quiz_url(course.slug, lesson.slug))
     progress = service.course_progress(session, course=course,
                                        user_id=user.id if enrolment else None,
                                        enrolment=enrolment)
-    if lesson.kind == "quiz":
-        return redirect(request, quiz_url(course.slug, lesson.slug))
     ensure_unlocked(progress, lesson)
     state = progress.state_of(lesson.id)
     module = progress.module_of(lesson.id)
@@ -82,19 +82,19 @@ def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrSt
 
 
 @router.post("/courses/{slug}/lessons/{lesson_slug}/complete")
+@read_first  # completing a completed lesson writes nothing and takes no write lock
 def complete(request: Request, slug: str, lesson_slug: str, user: ExecutiveUser,
              session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
-    course, enrolment = course_for(session, user, slug)
+    # quizzes complete by being passed, activities by a trainer's approval
+    course, enrolment, lesson = course_and_lesson_for(session, user, slug, lesson_slug,
+                                                      kind="reading")
     assert enrolment is not None
-    lesson = lesson_for(session, course, lesson_slug)
-    if lesson.kind != "reading":
-        # quizzes complete by being passed, activities by a trainer's approval
-        raise HTTPException(status_code=404)
-    if course.sequential:
-        ensure_unlocked(service.course_progress(session, course=course, user_id=user.id,
-                                                enrolment=enrolment), lesson)
-    progress = service.complete_lesson(session, user_id=user.id, course=course, lesson=lesson,
+    progress = service.course_progress(session, course=course, user_id=user.id,
                                        enrolment=enrolment)
+    if course.sequential:
+        ensure_unlocked(progress, lesson)
+    progress = service.complete_lesson(session, user_id=user.id, course=course, lesson=lesson,
+                                       enrolment=enrolment, progress=progress)
     if not is_htmx(request):
         return redirect(request, courses.lesson_url(course.slug, lesson.slug))
     _, following = progress.neighbours(lesson.id)
@@ -104,10 +104,10 @@ def complete(request: Request, slug: str, lesson_slug: str, user: ExecutiveUser,
 
 
 @router.post("/courses/{slug}/lessons/{lesson_slug}/time")
+@read_first
 def reading_time(slug: str, lesson_slug: str, user: ExecutiveUser, session: SessionDep,
                  form: Annotated[ReadingTimeForm, Form()]) -> Response:
-    course, _ = course_for(session, user, slug)
-    lesson = lesson_for(session, course, lesson_slug)
+    _, _, lesson = course_and_lesson_for(session, user, slug, lesson_slug)
     service.record_reading_time(session, user_id=user.id, lesson=lesson, seconds=form.seconds)
     return Response(status_code=204)
 

@@ -13,13 +13,14 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, update
+from sqlalchemy import bindparam, case, func, literal_column, union_all, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app.courses.service import LessonRef, ModuleRef, course_outline
 from app.courses.spec import ACTIVITY_KINDS
 from app.courses.urls import certificate_url
-from app.db import insert_for
+from app.db import begin_write, insert_for
 from app.learning import summary
 from app.models import (
     Course,
@@ -171,31 +172,50 @@ def get_enrolment(session: Session, *, user_id: int, course_id: int) -> Enrolmen
     ).first()
 
 
+_LP = LessonProgress.__table__  # type: ignore[attr-defined]
+_QA = QuizAttempt.__table__  # type: ignore[attr-defined]
+_LESSON = Lesson.__table__  # type: ignore[attr-defined]
+_NONE = literal_column("NULL")
+# One executive's rows in one course, in one query built once: progress per lesson, and
+# per quiz the submitted attempts, the best score and whether grading is pending.
+_PROGRESS = union_all(
+    select(_LP.c.lesson_id, _LP.c.completed_at, _LP.c.last_opened_at,
+           literal_column("0").label("attempts"), _NONE.label("best"),
+           literal_column("0").label("pending"))
+    .join(_LESSON, _LESSON.c.id == _LP.c.lesson_id)
+    .where(_LP.c.user_id == bindparam("user_id"), _LESSON.c.course_id == bindparam("course_id")),
+    select(_QA.c.lesson_id, _NONE, _NONE, func.count(), func.max(_QA.c.score),
+           func.max(case((_QA.c.needs_grading.is_(True), 1), else_=0)))
+    .join(_LESSON, _LESSON.c.id == _QA.c.lesson_id)
+    .where(_QA.c.user_id == bindparam("user_id"), _LESSON.c.course_id == bindparam("course_id"),
+           _QA.c.submitted_at.is_not(None))
+    .group_by(_QA.c.lesson_id),
+)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    completed_at: datetime | None = None
+    last_opened_at: datetime | None = None
+
+
 def course_progress(
     session: Session, *, course: Course, user_id: int | None, enrolment: Enrolment | None = None
 ) -> CourseProgress:
-    """Outline and progress of one course for one executive (three queries)."""
+    """Outline and progress of one course for one executive: the outline comes from the
+    course version's cache, the executive's rows from one query."""
     outline = course_outline(session, course)
-    rows: dict[int, LessonProgress] = {}
+    rows: dict[int, _Rows] = {}
+    quiz_summary: dict[int, tuple[int, float | None, bool]] = {}
     if user_id is not None:
-        lesson_ids = [les.id for _, lessons in outline for les in lessons]
-        if lesson_ids:
-            rows = {
-                p.lesson_id: p
-                for p in session.exec(
-                    select(LessonProgress)
-                    # rows written with INSERT … ON CONFLICT are read fresh, never stale
-                    .execution_options(populate_existing=True)
-                    .where(
-                        LessonProgress.user_id == user_id,
-                        col(LessonProgress.lesson_id).in_(lesson_ids),
-                    )
-                )
-            }
-    quiz_summary = _quiz_summary(session, user_id, [les.id for _, lessons in outline
-                                                    for les in lessons if les.kind == "quiz"])
+        for lesson_id, completed_at, opened_at, attempts, best, pending in session.execute(
+                _PROGRESS, {"user_id": user_id, "course_id": course.id}):
+            if attempts:
+                quiz_summary[lesson_id] = (attempts, best, bool(pending))
+            else:
+                rows[lesson_id] = _Rows(completed_at, opened_at)
     progress = CourseProgress(course=course, enrolment=enrolment)
-    blocked_by: Module | None = None
+    blocked_by: ModuleRef | None = None
     for module, lessons in outline:
         states = []
         for lesson in lessons:
@@ -223,20 +243,6 @@ def course_progress(
             blocked_by = module
         progress.modules.append(state)
     return progress
-
-
-def _quiz_summary(session: Session, user_id: int | None,
-                  quiz_ids: list[int]) -> dict[int, tuple[int, float | None, bool]]:
-    """Per quiz: submitted attempts, best score and pending grading (one query)."""
-    if user_id is None or not quiz_ids:
-        return {}
-    rows = session.exec(
-        select(QuizAttempt.lesson_id, func.count(), func.max(QuizAttempt.score),
-               func.max(case((col(QuizAttempt.needs_grading).is_(True), 1), else_=0)))
-        .where(QuizAttempt.user_id == user_id, col(QuizAttempt.lesson_id).in_(quiz_ids),
-               col(QuizAttempt.submitted_at).is_not(None))
-        .group_by(QuizAttempt.lesson_id)).all()
-    return {lesson_id: (count, best, bool(pending)) for lesson_id, count, best, pending in rows}
 
 
 @dataclass
@@ -340,10 +346,23 @@ def complete_lesson(
     lesson: Lesson,
     enrolment: Enrolment,
     now: datetime | None = None,
+    progress: CourseProgress | None = None,
 ) -> CourseProgress:
     """Mark a lesson complete (idempotent) and, when that meets the course's completion
-    rule, record the course's completion and issue its certificate code once."""
+    rule, record the course's completion and issue its certificate code once.
+
+    ``progress`` is the executive's progress read in this transaction, if the caller has
+    it. When it shows the lesson complete already (and the course recorded complete if
+    the rule is met) nothing is written and no write lock is taken."""
     now = now or utcnow()
+    if progress is None:
+        progress = course_progress(session, course=course, user_id=user_id,
+                                   enrolment=enrolment)
+    state = progress.state_of(lesson.id)
+    if state is not None and state.done and not (
+            progress.rule_met and enrolment.completed_at is None):
+        return progress
+    begin_write(session)
     insert = insert_for(session)
     statement = insert(LessonProgress).values(
         user_id=user_id,
@@ -360,7 +379,7 @@ def complete_lesson(
             where=col(LessonProgress.completed_at).is_(None),
         ).returning(LessonProgress.lesson_id)  # a row only when it was written
     ).first()
-    if changed is not None:  # completing a completed lesson again changes nothing
+    if changed is not None:  # another request may have completed it first
         summary.refresh(session, course_id=course.id, user_ids=[user_id])
     progress = course_progress(session, course=course, user_id=user_id, enrolment=enrolment)
     if progress.rule_met and enrolment.completed_at is None:
@@ -427,7 +446,7 @@ def record_reading_time(
     time since the previous beat, and per lesson (so a tab left open overnight is not
     counted as hours)."""
     now = now or utcnow()
-    row = session.get(LessonProgress, (user_id, lesson.id))
+    row = session.get(LessonProgress, (user_id, lesson.id), populate_existing=True)
     if row is None:
         return
     credit = max(0, min(seconds, MAX_BEAT_SECONDS))
@@ -435,12 +454,24 @@ def record_reading_time(
         credit = min(credit, int((now - row.last_beat_at).total_seconds()))
     cap = lesson.minutes * 60 * TIME_CAP_FACTOR
     credit = max(0, min(credit, cap - row.seconds_spent))
-    row.last_beat_at = now
-    row.seconds_spent += credit
-    session.add(row)
-    session.flush()
+    previous_beat = row.last_beat_at
+    begin_write(session)
+    # Written only if no other beat (another tab) was counted since this one was read.
+    counted = session.exec(
+        update(LessonProgress)
+        .where(col(LessonProgress.user_id) == user_id,
+               col(LessonProgress.lesson_id) == lesson.id,
+               col(LessonProgress.last_beat_at).is_(None) if previous_beat is None
+               else col(LessonProgress.last_beat_at) == previous_beat)
+        .values(last_beat_at=now, seconds_spent=col(LessonProgress.seconds_spent) + credit)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not counted:
+        return
+    set_committed_value(row, "last_beat_at", now)  # what the row now holds
+    set_committed_value(row, "seconds_spent", row.seconds_spent + credit)
     summary.add_reading_time(session, course_id=lesson.course_id, user_id=user_id,
-                             seconds=credit, now=now)
+                                 seconds=credit, now=now)
 
 
 def new_certificate_code() -> str:
