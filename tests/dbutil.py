@@ -39,3 +39,30 @@ def throwaway_database(label: str = "t") -> Iterator[str]:
             yield f"sqlite:///{folder}/podium.db"
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE")
+
+
+@contextmanager
+def statements_of(engine) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """Every SQL statement the app runs on ``engine`` inside the block."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def writes_in(statements: list[str]) -> list[str]:
+    """The statements that write or take a write lock (a SQLite write transaction, a
+    PostgreSQL row lock)."""
+    return [s for s in statements
+            if s.upper().startswith(_WRITES) or "FOR UPDATE" in s.upper()]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from app.content.forms import posted
-from app.deps import ExecutiveUser, SessionDep
+from app.deps import ExecutiveUser, SessionDep, read_first
 from app.persona import service
 from app.persona.definition import FIELDS, STEP_BY_SLUG, STEPS, Step, step_of
 from app.persona.export import persona_markdown
@@ -56,6 +56,7 @@ def step_page(request: Request, slug: str, user: ExecutiveUser, session: Session
 
 
 @router.post("/persona/steps/{slug}")
+@read_first
 def save_step(request: Request, slug: str, user: ExecutiveUser, session: SessionDep,
               form: StepForm) -> Response:
     """Save the step as typed; go on to the next step if it asked to and nothing is wrong."""
@@ -77,6 +78,7 @@ def save_step(request: Request, slug: str, user: ExecutiveUser, session: Session
 
 
 @router.post("/persona/steps/{slug}/autosave")
+@read_first  # an autosave of what is saved already writes nothing, locks nothing
 def autosave(request: Request, slug: str, user: ExecutiveUser, session: SessionDep,
              form: StepForm, check: bool = False) -> Response:
     """Saved in the background while the executive types; answers with the save status

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.db import begin_write
 from app.models import User, WorkbookVersion
 from app.persona.definition import KIND, STEPS, Step, rows, started, submit_errors
 from app.workbooks import service as workbooks
@@ -42,9 +43,14 @@ def view(session: Session, *, user: User) -> PersonaView:
 def save_step(session: Session, *, user: User, step: Step, form: Any,
               now: datetime | None = None) -> Checked:
     """Save a step's answers exactly as typed (problems are reported, not cut away),
-    unless an answer is too large to keep at all."""
+    unless an answer is too large to keep at all. Answers saved already are not written
+    again (the autosave repeats them), and then nothing is locked."""
     checked = read_step(step, form)
     if not checked.refused:
+        saved = workbooks.draft(workbooks.get_workbook(session, user_id=user.id, kind=KIND))
+        if all(saved.get(name) == value for name, value in checked.values.items()):
+            return checked
+        begin_write(session)
         workbook = workbooks.open_for_update(session, user_id=user.id, kind=KIND, now=now)
         data = workbooks.draft(workbook)
         data.update(checked.values)

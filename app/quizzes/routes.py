@@ -20,9 +20,10 @@ from app.deps import (
     RowId,
     SessionDep,
     TrainerUser,
+    read_first,
 )
 from app.learning import service as learning
-from app.learning.access import course_for, ensure_unlocked, lesson_for
+from app.learning.access import course_and_lesson_for, ensure_unlocked
 from app.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, User
 from app.quizzes import service
 from app.quizzes.forms import AnswersForm, GradeForm, SubmitForm
@@ -37,8 +38,8 @@ BASE = "/courses/{slug}/quizzes/{quiz_slug}"
 
 def _quiz_context(session: Session, user: User, slug: str, quiz_slug: str,
                   ) -> tuple[Course, Enrolment | None, Lesson, Quiz, learning.CourseProgress]:
-    course, enrolment = course_for(session, user, slug)
-    lesson = lesson_for(session, course, quiz_slug, kind="quiz")
+    course, enrolment, lesson = course_and_lesson_for(session, user, slug, quiz_slug,
+                                                      kind="quiz")
     quiz = service.get_quiz(session, lesson_id=lesson.id)
     if quiz is None:
         raise HTTPException(status_code=404)
@@ -145,11 +146,12 @@ def _render_attempt(request: Request, session: Session, progress: learning.Cours
 
 
 @router.post(BASE + "/attempts/{number}/answers/{question_id}")
+@read_first  # an autosave of the answer saved already writes nothing, locks nothing
 def save_answer(request: Request, slug: str, quiz_slug: str, number: Ordinal,
                 question_id: RowId, user: ExecutiveUser, session: SessionDep,
                 form: Annotated[AnswersForm, Form()]) -> Response:
     _, _, lesson, _, _ = _quiz_context(session, user, slug, quiz_slug)
-    attempt = _attempt(session, lesson, user, number, lock=True)
+    attempt = _attempt(session, lesson, user, number)
     raw = raw_answer(posted(form), question_id)
     closed = False
     try:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.courses.urls import quiz_url
-from app.db import insert_for
+from app.db import begin_write, insert_for
 from app.learning import summary
 from app.models import (
     Course,
@@ -352,12 +352,13 @@ def is_expired(attempt: QuizAttempt, now: datetime | None = None) -> bool:
 
 def save_answer(session: Session, *, attempt: QuizAttempt, question_id: int,
                 raw: RawResponse, now: datetime | None = None) -> str | None:
-    """Validate and store one answer; returns a message for the learner if refused."""
+    """Validate and store one answer; returns a message for the learner if refused.
+
+    An answer equal to the one stored is not written again (autosaves repeat), so it
+    takes no lock. A change locks the attempt first and checks again that it is open:
+    saves and the submission of one attempt never interleave."""
     now = now or utcnow()
-    if attempt.submitted_at is not None:
-        raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
-    if is_expired(attempt, now):
-        raise AttemptClosed("The time limit has passed; this attempt can no longer change.")
+    _ensure_open(attempt, now)
     layout_ids = {entry["id"] for entry in json.loads(attempt.layout)}
     row = session.get(QuizQuestion, question_id) if question_id in layout_ids else None
     if row is None:
@@ -368,13 +369,30 @@ def save_answer(session: Session, *, attempt: QuizAttempt, question_id: int,
     _, error = grading.parse_response(question, raw)
     if error:
         return error
+    response = json.dumps(raw)
+    stored = session.exec(select(QuizAnswer.response).where(
+        QuizAnswer.attempt_id == attempt.id, QuizAnswer.question_id == question_id)).first()
+    if stored == response:
+        return None
+    begin_write(session)
+    locked = session.exec(select(QuizAttempt).where(QuizAttempt.id == attempt.id)
+                          .with_for_update()
+                          .execution_options(populate_existing=True)).one()
+    _ensure_open(locked, now)
     insert = insert_for(session)
     statement = insert(QuizAnswer).values(attempt_id=attempt.id, question_id=question_id,
-                                          response=json.dumps(raw), updated_at=now)
+                                          response=response, updated_at=now)
     session.exec(statement.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"],
         set_={"response": statement.excluded.response, "updated_at": now}))
     return None
+
+
+def _ensure_open(attempt: QuizAttempt, now: datetime) -> None:
+    if attempt.submitted_at is not None:
+        raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
+    if is_expired(attempt, now):
+        raise AttemptClosed("The time limit has passed; this attempt can no longer change.")
 
 
 def submit_attempt(session: Session, *, attempt: QuizAttempt, course: Course,

@@ -530,3 +530,21 @@ def test_restoring_twice_keeps_one_snapshot(client, make_user, database) -> None
     assert [(v.number, v.kind) for v in versions_of(database, user)] == [
         (1, "submitted"), (2, "snapshot")]
     assert draft_of(database, user)["x_bio"] == "A newer bio"
+
+
+def test_autosave_of_saved_answers_writes_and_locks_nothing(client, make_user,
+                                                             database) -> None:
+    from tests.dbutil import statements_of, writes_in
+
+    user = sign_in_executive(client, make_user)
+    with statements_of(database.engine) as first:
+        response = form_post(client, "/persona/steps/networks/autosave", VALID["networks"],
+                             page="/persona/steps/networks")
+    assert response.status_code == 200 and "Saved" in response.text
+    assert writes_in(first)
+    with statements_of(database.engine) as again:
+        response = form_post(client, "/persona/steps/networks/autosave", VALID["networks"],
+                             page="/persona/steps/networks")
+    assert response.status_code == 200 and "Saved" in response.text
+    assert again and writes_in(again) == []
+    assert draft_of(database, user) == VALID["networks"]

@@ -461,3 +461,27 @@ def test_result_page_names_unanswered_questions(client, quiz_taker, database):
     result = client.get(url).text
     assert result.count("<strong>Your answer:</strong> No answer") == 3
     assert "<strong>Your answer:</strong> Paris" in result
+
+
+def test_saving_the_same_answer_again_writes_and_locks_nothing(client, quiz_taker, database):
+    from tests.dbutil import statements_of, writes_in
+
+    _, lesson, _ = quiz_taker()
+    q = _qids(database, lesson)
+    url = _start(client)
+    headers = {"X-CSRF-Token": csrf_from(client, url), "HX-Request": "true"}
+    answer = f"{url}/answers/{q['single']}"
+    with statements_of(database.engine) as first:
+        saved = client.post(answer, data={f"q{q['single']}": "0"}, headers=headers)
+    assert saved.status_code == 200 and "Saved" in saved.text
+    assert any(s.startswith("INSERT INTO quiz_answer") for s in writes_in(first))
+    with statements_of(database.engine) as again:
+        saved = client.post(answer, data={f"q{q['single']}": "0"}, headers=headers)
+    assert saved.status_code == 200 and "Saved" in saved.text
+    assert again and writes_in(again) == []
+    with statements_of(database.engine) as changed:
+        saved = client.post(answer, data={f"q{q['single']}": "1"}, headers=headers)
+    assert saved.status_code == 200
+    assert any(s.startswith("INSERT INTO quiz_answer") for s in writes_in(changed))
+    with database.session() as s:
+        assert [a.response for a in s.exec(select(QuizAnswer))] == ['["1"]']
