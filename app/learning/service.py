@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import secrets
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, case, func, literal_column, union_all, update
@@ -65,7 +66,7 @@ class ModuleState:
     locked: bool = False
     lock_reason: str | None = None
 
-    @property
+    @cached_property  # a module's lessons are fixed once its state is built
     def required(self) -> list[LessonState]:
         return [s for s in self.lessons if s.lesson.required]
 
@@ -98,15 +99,16 @@ class CourseProgress:
     enrolment: Enrolment | None
     modules: list[ModuleState] = field(default_factory=list)
 
-    @property
+    # Pages ask these many times; ``course_progress`` adds every module before any is read.
+    @cached_property
     def lessons(self) -> list[LessonState]:
         return [s for m in self.modules for s in m.lessons]
 
-    @property
+    @cached_property
     def required_total(self) -> int:
         return sum(len(m.required) for m in self.modules)
 
-    @property
+    @cached_property
     def required_done(self) -> int:
         return sum(1 for m in self.modules for s in m.required if s.done)
 
