@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import secrets
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import bindparam, case, func, literal_column, union_all, update
 from sqlalchemy.orm.attributes import set_committed_value
