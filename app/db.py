@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -39,11 +40,14 @@ import anyio
 import anyio.to_thread
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _BEGIN_OPTION = "podium_begin"
 _UPGRADE = "podium_begin_write"  # Session.info key: how a read-first transaction writes
+_IDLE_SINCE = "podium_idle_since"  # pool record info: when the connection was handed back
+IDLE_PING_AFTER_S = 10.0  # PostgreSQL: an idle connection older than this is tried first
 SQLITE_POOL = (8, 8)  # pool_size, max_overflow
 POSTGRES_POOL = (10, 10)
 
@@ -89,8 +93,9 @@ class Database:
             )
             _install_sqlite_hooks(self.engine)
         else:
-            self.engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size,
+            self.engine = create_engine(url, echo=echo, pool_size=pool_size,
                                         max_overflow=max_overflow, hide_parameters=True)
+            _install_idle_ping(self.engine)
         self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
     @contextmanager
@@ -195,6 +200,32 @@ def _ensure_sqlite_dir(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _install_idle_ping(engine: Engine) -> None:
+    """A pooled connection that sat idle for a while is tried (``SELECT 1``) before a
+    request gets it, and replaced if the server has gone (a restart, a fail-over). One
+    in constant use is not: a ping on every checkout (``pool_pre_ping``) cost every
+    request a round trip to the server."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_AFTER_S:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+            dbapi_connection.rollback()
+        except Exception as exc:  # the pool discards it and connects afresh
+            raise DisconnectionError(str(exc)) from exc
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

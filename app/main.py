@@ -43,19 +43,21 @@ STATIC_BUILDS_DIR = PROJECT_ROOT / "var" / "static"
 # No request body may be larger (the course package upload allows more on its own route).
 MAX_BODY_BYTES = 5 * 1024 * 1024
 
+# Routes are matched in this order, so the pages executives open most come first (home,
+# lessons, quizzes, persona): matching a request walks every route before its own.
 ROUTERS = (
+    home_routes.router,
+    learning_routes.router,
+    quiz_routes.router,
+    persona_routes.router,
     auth_routes.router,
     sso_routes.router,
     invitation_routes.router,
     notification_routes.router,
-    home_routes.router,
     admin_routes.router,
     mail_routes.router,
     audit_routes.router,
-    learning_routes.router,
     enrolment_routes.router,
-    quiz_routes.router,
-    persona_routes.router,
     planner_routes.router,
     workbook_routes.router,
     review_routes.router,
