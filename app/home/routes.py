@@ -27,5 +27,5 @@ def home(request: Request, user: CurrentUser, session: SessionDep) -> Response:
         context["continue_with"] = next(
             ((e.progress, e.progress.next_lesson) for e in enrolled
              if not e.progress.completed and e.progress.next_lesson), None)
-        context["recent"] = learning.recently_completed(session, user_id=user.id)
+        context["recent"] = learning.recently_completed(enrolled)
     return render(request, "home/index.html", context)
