@@ -97,6 +97,10 @@ class Database:
                                         max_overflow=max_overflow, hide_parameters=True)
             _install_idle_ping(self.engine)
         self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        # PostgreSQL reads each statement in its own snapshot already (READ COMMITTED), so
+        # a request that only reads runs without BEGIN and COMMIT: two round trips fewer.
+        self._read_engine = (self.engine if self.is_sqlite else
+                             self.engine.execution_options(isolation_level="AUTOCOMMIT"))
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
@@ -124,8 +128,9 @@ class Database:
             if locked:
                 await write_lock.acquire()
             try:
-                session = Session(bind=self._write_engine if locked else self.engine,
-                                  expire_on_commit=False)
+                bind = (self._write_engine if locked else
+                        self.engine if write else self._read_engine)
+                session = Session(bind=bind, expire_on_commit=False)
                 if write and read_first and self.is_sqlite:
 
                     def upgrade() -> None:  # in the request's worker thread
