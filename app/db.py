@@ -21,8 +21,8 @@ call ``begin_write(session)``. On SQLite that ends the read, waits for the write
 goes on in a ``BEGIN IMMEDIATE`` transaction (the objects already loaded stay in the
 session, so everything the service read is still at hand; what it writes must be written
 as a condition the database checks, since another writer may have come first). On
-PostgreSQL the same transaction goes on: rows are locked only by the statements that
-write them.
+PostgreSQL the read runs without a transaction (as every request that only reads does)
+and the write in a new one.
 """
 
 from __future__ import annotations
@@ -122,6 +122,7 @@ class Database:
         """The transaction of one web request (see the module docstring). A write
         transaction that is ``read_first`` takes no write lock until ``begin_write``."""
         slots, write_lock = self._gates.current()
+        read_first = write and read_first
         locked = write and self.is_sqlite and not read_first
         upgraded = False
         async with slots:
@@ -129,9 +130,9 @@ class Database:
                 await write_lock.acquire()
             try:
                 bind = (self._write_engine if locked else
-                        self.engine if write else self._read_engine)
+                        self._read_engine if read_first or not write else self.engine)
                 session = Session(bind=bind, expire_on_commit=False)
-                if write and read_first and self.is_sqlite:
+                if read_first:
 
                     def upgrade() -> None:  # in the request's worker thread
                         nonlocal upgraded
@@ -140,9 +141,10 @@ class Database:
                         loaded = list(session.identity_map.values())
                         session.expunge_all()  # detached, they keep what was read
                         session.rollback()  # the read ends: a write must start afresh
-                        anyio.from_thread.run(write_lock.acquire)
+                        if self.is_sqlite:
+                            anyio.from_thread.run(write_lock.acquire)
                         upgraded = True
-                        session.bind = self._write_engine
+                        session.bind = self._write_engine if self.is_sqlite else self.engine
                         session.add_all(loaded)
 
                     session.info[_UPGRADE] = upgrade
@@ -154,7 +156,7 @@ class Database:
                         await anyio.to_thread.run_sync(_rollback_and_close, session)
                     raise
             finally:
-                if locked or upgraded:
+                if locked or (upgraded and self.is_sqlite):
                     write_lock.release()
 
     async def run_write(self, work: Callable[[Session], object]) -> None:
