@@ -150,7 +150,10 @@ class Database:
                     session.info[_UPGRADE] = upgrade
                 try:
                     yield session
-                    await anyio.to_thread.run_sync(_commit_and_close, session)
+                    if write:
+                        await anyio.to_thread.run_sync(_commit_and_close, session)
+                    else:  # ending a read does no I/O (PostgreSQL: autocommit; SQLite:
+                        _commit_and_close(session)  # a local read lock): no thread needed
                 except BaseException:
                     with anyio.CancelScope(shield=True):
                         await anyio.to_thread.run_sync(_rollback_and_close, session)

@@ -71,10 +71,10 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def current_user_optional(request: Request, session: SessionDep, settings: SettingsDep,
+def current_user_optional(request: Request, session: SessionDep,
                           background: BackgroundTasks) -> User | None:
     token = request.state.session_token
-    active = auth_service.resolve_session(session, settings, token=token)
+    active = auth_service.resolve_session(session, request.app.state.settings, token=token)
     if active is None:
         request.state.user = None
         return None
