@@ -324,10 +324,16 @@ class AttemptView:
 def attempt_view(session: Session, *, attempt: QuizAttempt) -> AttemptView:
     layout = json.loads(attempt.layout)
     ids = [entry["id"] for entry in layout]
-    rows = {r.id: r for r in session.exec(select(QuizQuestion)
-                                          .where(col(QuizQuestion.id).in_(ids)))}
-    answers = {a.question_id: a for a in session.exec(
-        select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))}
+    rows: dict[int, QuizQuestion] = {}
+    answers: dict[int, QuizAnswer] = {}
+    for row, answer in session.exec(  # the attempt's questions and answers, one query
+            select(QuizQuestion, QuizAnswer)
+            .outerjoin(QuizAnswer, (col(QuizAnswer.question_id) == QuizQuestion.id)
+                       & (col(QuizAnswer.attempt_id) == attempt.id))
+            .where(col(QuizQuestion.id).in_(ids))):
+        rows[row.id] = row
+        if answer is not None:
+            answers[row.id] = answer
     view = AttemptView(attempt=attempt)
     number = 0
     for entry in layout:
