@@ -236,7 +236,8 @@ def quizzes_import_gift(
     title: Annotated[str, typer.Option("--title", help="Title of a new quiz.")] = "",
 ) -> None:
     """Replace a module quiz's questions with those of a GIFT file (all or nothing)."""
-    from app.quizzes.gift import GiftError, parse_gift
+    from app.questions.gift.reader import parse_gift
+    from app.questions.gift.syntax import GiftError
     from app.quizzes.service import import_gift_into_module
 
     try:
@@ -279,7 +280,7 @@ def quizzes_export_gift(
                                                            "standard output).")] = None,
 ) -> None:
     """Write a module quiz's questions as GIFT that Moodle can import."""
-    from app.quizzes.gift import write_gift
+    from app.questions.gift.writer import write_gift
     from app.quizzes.service import live_questions, module_quizzes
 
     with _transaction(_settings()) as session:

@@ -30,12 +30,12 @@ from app.courses.spec import (
     CourseSpec,
     LessonSpec,
     ModuleSpec,
+    QuizSettings,
     spec_from_dict,
     spec_to_dict,
 )
 from app.db import insert_for
 from app.models import Course, CourseDraft, User, utcnow
-from app.quizzes.spec import QuizSettings
 
 WORDS_PER_MINUTE = 200
 MAX_TITLE, MAX_SUMMARY, MAX_BODY = 200, 2_000, 100_000

@@ -3,12 +3,12 @@
 A trainer edits a question as flat form fields (``text``, ``choice-0-text``,
 ``choice-0-grade``, ``numerical-1-value``, ``pair-2-answer`` ...). :func:`form_for` fills
 them from an existing question (or leaves them blank for a new one); :func:`parse_form`
-validates what was typed and returns the :class:`~app.quizzes.spec.Question`, or the form
+validates what was typed and returns the :class:`~app.questions.spec.Question`, or the form
 again with the typed values kept and a message next to every field that is wrong.
 
 Quizzes are stored as Moodle GIFT, so the rules are Moodle's (its question edit forms) and
-a valid question is one that :func:`~app.quizzes.gift.write_gift` writes and
-:func:`~app.quizzes.gift.parse_gift` reads back unchanged, without warnings.
+a valid question is one that :func:`~app.questions.gift.writer.write_gift` writes and
+:func:`~app.questions.gift.reader.parse_gift` reads back unchanged, without warnings.
 
 Error keys are the field names, plus ``"choices"``, ``"numerical"`` and ``"pairs"`` for a
 message about all the rows of a kind, and ``"form"`` for the question as a whole.
@@ -22,16 +22,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from app.quizzes.gift import MOODLE_FRACTIONS, GiftError, parse_gift, write_gift
+from app.questions.gift.reader import parse_gift
+from app.questions.gift.syntax import MOODLE_FRACTIONS, GiftError
+from app.questions.gift.writer import write_gift
+from app.questions.spec import Choice, MatchPair, NumericalAnswer, QType, Question, TextFormat
 from app.quizzes.grading import parse_number
-from app.quizzes.spec import (
-    Choice,
-    MatchPair,
-    NumericalAnswer,
-    QType,
-    Question,
-    TextFormat,
-)
 
 __all__ = [
     "GRADE_CHOICES",

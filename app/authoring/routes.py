@@ -27,8 +27,8 @@ from app.courses.service import (
 from app.courses.spec import PackageError
 from app.deps import CurrentUser, Position, SessionDep, TrainerUser
 from app.models import User
+from app.questions.spec import QType
 from app.quizzes.analysis import item_analysis
-from app.quizzes.spec import QType
 from app.web import attachment, redirect, render
 
 router = APIRouter()

@@ -33,9 +33,12 @@ from app.courses.spec import (
     ModuleSpec,
     PackageError,
     Problem,
+    QuizReveal,
+    QuizSettings,
+    ScorePolicy,
 )
-from app.quizzes.gift import GiftError, parse_gift
-from app.quizzes.spec import QuizReveal, QuizSettings, ScorePolicy
+from app.questions.gift.reader import parse_gift
+from app.questions.gift.syntax import GiftError
 
 __all__ = [
     "SLUG_MAX_LENGTH",

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.content.markdown import render_markdown
 from app.courses.package import asset_link_target, lesson_link_target, write_package
-from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec
+from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec, QuizSettings
 from app.courses.urls import (  # noqa: F401  (re-exported: where pages found them)
     asset_url,
     certificate_url,
@@ -25,7 +25,6 @@ from app.courses.urls import (  # noqa: F401  (re-exported: where pages found th
 )
 from app.learning import summary
 from app.models import Course, CourseAsset, Lesson, Module, utcnow
-from app.quizzes.spec import QuizSettings
 
 
 @dataclass
@@ -159,7 +158,7 @@ def import_course(
 
 
 def _sync_quiz(session: Session, lesson: Lesson, spec: LessonSpec, now: datetime) -> None:
-    from app.quizzes.gift import parse_gift
+    from app.questions.gift.reader import parse_gift
     from app.quizzes.service import sync_quiz
 
     questions, _warnings = parse_gift(spec.body)  # the package was validated already

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from app.courses.spec import QuizReveal, QuizSettings, ScorePolicy
 from app.courses.urls import quiz_url
 from app.db import insert_for
 from app.learning import summary
@@ -31,8 +32,8 @@ from app.models import (
     utcnow,
 )
 from app.notifications.service import notify
+from app.questions.spec import QType, Question
 from app.quizzes import grading
-from app.quizzes.spec import QType, Question, QuizReveal, QuizSettings, ScorePolicy
 
 RawResponse = list[str] | dict[str, str]
 

@@ -35,8 +35,8 @@ from app.models import (
     QuizQuestion,
     Role,
 )
-from app.quizzes.gift import parse_gift
-from app.quizzes.spec import QType
+from app.questions.gift.reader import parse_gift
+from app.questions.spec import QType
 from tests.authoring.conftest import (
     QUIZ_SLUG,
     SLUG,

@@ -12,8 +12,10 @@ from jinja2 import Environment, FileSystemLoader
 
 from app.authoring import question_forms
 from app.authoring.question_forms import GRADE_CHOICES, QuestionForm, form_for, parse_form
-from app.quizzes.gift import MOODLE_FRACTIONS, GiftError, parse_gift, write_gift
-from app.quizzes.spec import (
+from app.questions.gift.reader import parse_gift
+from app.questions.gift.syntax import MOODLE_FRACTIONS, GiftError
+from app.questions.gift.writer import write_gift
+from app.questions.spec import (
     BLANK,
     Choice,
     MatchPair,

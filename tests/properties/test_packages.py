@@ -42,8 +42,7 @@ from app.authoring.uploads import (
     write_tree,
 )
 from app.courses.package import check_package, load_package, package_warnings, write_package
-from app.courses.spec import CourseSpec, LessonSpec, PackageError, Problem
-from app.quizzes.spec import QuizReveal, QuizSettings
+from app.courses.spec import CourseSpec, LessonSpec, PackageError, Problem, QuizReveal, QuizSettings
 from tests.courses_data import small_spec
 from tests.properties.conftest import GIFT_TOKENS, fixed, hostile_text
 
