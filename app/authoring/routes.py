@@ -13,9 +13,9 @@ from sqlmodel import Session
 from app.authoring import drafts, packages, publishing, questions
 from app.authoring import forms as f
 from app.authoring.drafts import Conflict, Draft, DraftError, FormErrors
+from app.authoring.package_zips import MAX_PACKAGE_BYTES
 from app.authoring.question_forms import GRADE_CHOICES, form_for, parse_form
 from app.authoring.question_forms import QuestionForm as QuestionFormState
-from app.authoring.uploads import MAX_IMAGE_BYTES, MAX_PACKAGE_BYTES, UploadError, check_image
 from app.content.forms import CsrfForm, posted
 from app.courses.service import (
     asset_url,
@@ -29,6 +29,7 @@ from app.deps import CurrentUser, Position, SessionDep, TrainerUser
 from app.models import User
 from app.questions.spec import QType
 from app.quizzes.analysis import item_analysis
+from app.security.images import MAX_IMAGE_BYTES, UploadError, check_image
 from app.web import attachment, redirect, render
 
 router = APIRouter()

@@ -39,6 +39,7 @@ from app.courses.spec import (
 )
 from app.questions.gift.reader import parse_gift
 from app.questions.gift.syntax import GiftError
+from app.security.images import UploadError, check_image
 
 __all__ = [
     "SLUG_MAX_LENGTH",
@@ -854,8 +855,6 @@ class _Reader:
 
     def read_assets(self) -> None:
         """The images in assets/: safe names, real PNG/JPEG/WebP or plain SVG by their bytes."""
-        from app.authoring.uploads import UploadError, check_image
-
         folder = self.folder / ASSETS_DIR
         if not folder.is_dir():
             return

@@ -25,6 +25,7 @@ from app.courses.urls import (  # noqa: F401  (re-exported: where pages found th
 )
 from app.learning import summary
 from app.models import Course, CourseAsset, Lesson, Module, utcnow
+from app.security.images import check_image
 
 
 @dataclass
@@ -308,8 +309,6 @@ def store_assets(session: Session, *, course_slug: str, assets: dict[str, bytes]
                  created_by_id: int | None = None) -> None:
     """Keep the course's images (checked already); a name already stored keeps its bytes
     when they are the same, and takes the new ones when not."""
-    from app.authoring.uploads import check_image
-
     if not assets:
         return
     existing = {a.name: a for a in session.exec(

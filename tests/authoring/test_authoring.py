@@ -17,7 +17,6 @@ from typer.testing import CliRunner
 
 from app.authoring import drafts as drafts_module
 from app.authoring.routes import router as authoring_router
-from app.authoring.uploads import MAX_IMAGE_BYTES, NOT_AN_IMAGE, SVG_REFUSED
 from app.cli import cli
 from app.courses.package import lesson_markdown, write_package
 from app.courses.service import course_to_spec
@@ -37,6 +36,7 @@ from app.models import (
 )
 from app.questions.gift.reader import parse_gift
 from app.questions.spec import QType
+from app.security.images import MAX_IMAGE_BYTES, NOT_AN_IMAGE, SVG_REFUSED
 from tests.authoring.conftest import (
     QUIZ_SLUG,
     SLUG,
