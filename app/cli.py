@@ -196,7 +196,8 @@ def courses_export(
     directory: Annotated[Path, typer.Argument(help="Where to write the package folder.")],
 ) -> None:
     """Write a course back as a package folder DIRECTORY/SLUG."""
-    from app.courses.service import export_course, get_course
+    from app.authoring.import_export import export_course
+    from app.courses.service import get_course
 
     with _transaction(_settings()) as session:
         course = get_course(session, slug)

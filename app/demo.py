@@ -11,10 +11,11 @@ from sqlmodel import Session
 
 from app.admin import service
 from app.auth.service import set_password
+from app.authoring.import_export import ImportReport
 from app.authoring.publishing import record
 from app.config import Settings
 from app.courses.package import load_package
-from app.courses.service import ImportReport, LessonRef, course_outline
+from app.courses.service import LessonRef, course_outline
 from app.courses.spec import ACTIVITY_KINDS
 from app.enrolments.service import enrol_users
 from app.learning.service import complete_activity, complete_lesson, get_enrolment, record_open

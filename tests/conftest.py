@@ -16,9 +16,9 @@ from sqlmodel import SQLModel
 from app import migrate
 from app.admin import service as admin_service
 from app.auth.service import set_password
+from app.authoring.import_export import import_course
 from app.config import Settings
 from app.courses.package import load_package
-from app.courses.service import import_course
 from app.courses.spec import CourseSpec
 from app.db import Database
 from app.enrolments.service import enrol_users

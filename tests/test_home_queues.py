@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from app.admin import service as accounts
 from app.authoring import drafts, publishing
-from app.courses.service import import_course
+from app.authoring.import_export import import_course
 from app.courses.spec import QuizSettings
 from app.enrolments.service import enrol_users
 from app.models import (

@@ -17,13 +17,7 @@ from app.authoring.package_zips import MAX_PACKAGE_BYTES
 from app.authoring.question_forms import GRADE_CHOICES, form_for, parse_form
 from app.authoring.question_forms import QuestionForm as QuestionFormState
 from app.content.forms import CsrfForm, posted
-from app.courses.service import (
-    asset_url,
-    get_asset,
-    get_course,
-    render_lesson,
-    store_assets,
-)
+from app.courses.service import asset_url, get_asset, get_course, render_lesson, store_assets
 from app.courses.spec import PackageError
 from app.deps import CurrentUser, Position, SessionDep, TrainerUser
 from app.models import User

@@ -16,10 +16,10 @@ from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from app.authoring import drafts as drafts_module
+from app.authoring.import_export import course_to_spec
 from app.authoring.routes import router as authoring_router
 from app.cli import cli
 from app.courses.package import lesson_markdown, write_package
-from app.courses.service import course_to_spec
 from app.courses.spec import spec_from_dict, spec_to_dict
 from app.models import (
     Course,

@@ -19,9 +19,9 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from app.authoring import package_zips
+from app.authoring.import_export import course_to_spec
 from app.cli import cli
 from app.courses.package import load_package, write_package
-from app.courses.service import course_to_spec
 from app.courses.spec import spec_from_dict, spec_to_dict
 from app.models import Course, CourseAsset, CourseDraft, CourseRevision, Lesson, Role
 from app.security.images import NOT_AN_IMAGE

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from app.courses.service import import_course
+from app.authoring.import_export import import_course
 from app.courses.spec import QuizSettings
 from app.demo import DEMO_ACCOUNTS, load_demo
 from app.enrolments.service import enrol_users

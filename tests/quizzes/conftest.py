@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import select
 
-from app.courses.service import import_course
+from app.authoring.import_export import import_course
 from app.courses.spec import QuizSettings
 from app.db import Database
 from app.enrolments.service import enrol_users
