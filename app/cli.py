@@ -429,9 +429,9 @@ def worker(
     import logging
 
     from app.db import Database
-    from app.jobs import worker as jobs_worker
     from app.jobs.registry import JobEnv
     from app.security import redact
+    from app.worker import runner as jobs_worker
 
     settings = _settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "

@@ -121,7 +121,7 @@ def rollout(session: Session, settings: Settings, *, now: datetime | None = None
     admins' mailbox, a persona waiting for review, and the notifications the scheduler
     sends (due-date reminders, the trainers' digest, HR's weekly summary)."""
     from app.invitations import service as invitations
-    from app.notifications import schedule
+    from app.worker import schedule
 
     now = now or utcnow()
     admin = service.get_user_by_email(session, DEMO_ACCOUNTS[3].email)

@@ -73,8 +73,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if settings.runs_worker_in_process:
-                from app.jobs import worker
                 from app.jobs.registry import JobEnv
+                from app.worker import runner as worker
 
                 await stack.enter_async_context(worker.in_process(JobEnv(settings, database)))
             yield

@@ -23,9 +23,9 @@ from app.courses.spec import CourseSpec
 from app.db import Database
 from app.enrolments.service import enrol_users
 from app.jobs.registry import JobEnv
-from app.jobs.worker import run_due_jobs
 from app.main import create_app
 from app.models import Course, Role, User
+from app.worker.runner import run_due_jobs
 from tests.dbutil import throwaway_database
 from tests.smtp_server import SmtpServer
 
