@@ -8,6 +8,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import Depends, FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+import app.template_filters  # noqa: F401  (the features' filters on the shared templates)
 from app.admin import routes as admin_routes
 from app.assets import StaticAssets, StaticFilesMiddleware
 from app.audit import routes as audit_routes
