@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import app.template_filters  # noqa: F401  (the features' filters on the shared templates)
+from app.activities import routes as activity_routes
 from app.admin import routes as admin_routes
 from app.assets import StaticAssets, StaticFilesMiddleware
 from app.audit import routes as audit_routes
@@ -34,7 +35,6 @@ from app.security import events, redact
 from app.security.inputs import InputHygieneMiddleware
 from app.security.middleware import SecurityMiddleware
 from app.sso import routes as sso_routes
-from app.workbooks import routes as workbook_routes
 
 STATIC_DIR = PROJECT_ROOT / "static"
 # Hashed and compressed copies of static/, one folder per content digest (see app/assets.py).
@@ -58,7 +58,7 @@ ROUTERS = (
     quiz_routes.router,
     persona_routes.router,
     planner_routes.router,
-    workbook_routes.router,
+    activity_routes.router,
     review_routes.router,
     report_routes.router,
     authoring_routes.router,
