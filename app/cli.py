@@ -154,7 +154,8 @@ def users_import(
 
 
 def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]
-    from app.courses.package import PackageError, load_package
+    from app.courses.package import load_package
+    from app.courses.spec import PackageError
 
     try:
         return load_package(path)

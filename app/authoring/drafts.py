@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from app.audit.service import record as audit
 from app.authoring.import_export import course_to_spec
-from app.courses.package import ASSETS_DIR, MINUTES_RANGE, is_valid_slug
+from app.courses.package.format import ASSETS_DIR, MINUTES_RANGE, is_valid_slug
 from app.courses.service import get_course
 from app.courses.spec import (
     ACTIVITY_KINDS,

@@ -21,7 +21,8 @@ from sqlmodel import Session
 from app.authoring import drafts
 from app.authoring.import_export import course_to_spec
 from app.authoring.package_zips import read_zip, write_tree
-from app.courses.package import COURSE_FILE, is_valid_slug, load_package, write_package
+from app.courses.package import load_package, write_package
+from app.courses.package.format import COURSE_FILE, is_valid_slug
 from app.courses.service import store_assets
 from app.courses.spec import CourseSpec, PackageError, Problem
 from app.models import Course, User, utcnow

@@ -8,7 +8,12 @@ from dataclasses import dataclass, replace
 from sqlmodel import Session, col, select
 
 from app.authoring.drafts import Draft, DraftError, FormErrors, LessonSpec, clean_text
-from app.courses.package import ATTEMPTS_RANGE, MINUTES_RANGE, PASS_MARK_RANGE, TIME_LIMIT_RANGE
+from app.courses.package.format import (
+    ATTEMPTS_RANGE,
+    MINUTES_RANGE,
+    PASS_MARK_RANGE,
+    TIME_LIMIT_RANGE,
+)
 from app.courses.spec import QuizReveal, QuizSettings, ScorePolicy
 from app.models import Course, Lesson, QuizQuestion
 from app.questions.gift.reader import parse_gift

@@ -13,7 +13,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from app.content.markdown import render_markdown
-from app.courses.package import asset_link_target, lesson_link_target
+from app.courses.package.format import asset_link_target, lesson_link_target
 from app.courses.spec import CourseSpec
 from app.courses.urls import (  # noqa: F401  (re-exported: where pages found them)
     asset_url,

@@ -1,6 +1,6 @@
 """The course package as data: what a folder under ``courses/`` means, independent of the
-database. ``package.py`` reads and writes folders; ``service.py`` loads specs into the
-database and back."""
+database. ``package/`` reads and writes folders; ``app/authoring/import_export.py`` loads
+specs into the database and back."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ from app.authoring import drafts as drafts_module
 from app.authoring.import_export import course_to_spec
 from app.authoring.routes import router as authoring_router
 from app.cli import cli
-from app.courses.package import lesson_markdown, write_package
+from app.courses.package import write_package
+from app.courses.package.writer import lesson_markdown
 from app.courses.spec import spec_from_dict, spec_to_dict
 from app.models import (
     Course,

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.courses.package import (
-    check_package,
-    load_package,
-    package_warnings,
-    quiz_default_minutes,
-    write_package,
-)
+from app.courses.package import check_package, load_package, package_warnings, write_package
+from app.courses.package.reader import quiz_default_minutes
 from app.courses.spec import (
     LessonSpec,
     PackageError,

@@ -1,4 +1,4 @@
-"""Properties of course packages (``app/courses/package.py``) and of the upload checks
+"""Properties of course packages (``app/courses/package/``) and of the upload checks
 (``app/security/images.py``, ``app/authoring/package_zips.py``).
 
 * A package folder with any of its files mutated (arbitrary YAML in ``course.yaml`` and
