@@ -69,6 +69,7 @@ from tests.authoring.conftest import (
     token,
 )
 from tests.conftest import csrf_from
+from tests.routes_walk import api_routes
 
 runner = CliRunner()
 NEW_COURSE = {"slug": "social-basics", "title": "Social basics", "summary": "The basics.",
@@ -1150,9 +1151,8 @@ def _authoring_posts() -> list[str]:
     """Every POST route of the authoring pages, with its parameters filled in."""
     values = {"slug": SLUG, "module": "basics", "lesson": "hello", "number": "1"}
     paths = []
-    for route in authoring_router.routes:
-        path = getattr(route, "path", "")
-        if "POST" in getattr(route, "methods", set()) and path.startswith("/author"):
+    for path, route in api_routes(authoring_router.routes):  # the pages' routers, nested
+        if "POST" in route.methods and path.startswith("/author"):
             paths.append(re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path))
     return sorted(paths)
 
