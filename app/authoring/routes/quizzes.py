@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from app.authoring import drafts, questions
 from app.authoring import forms as f
 from app.authoring.drafts import Draft, DraftError, FormErrors
-from app.authoring.question_forms import GRADE_CHOICES, form_for, parse_form
+from app.authoring.question_forms import GRADE_CHOICES, form_for
 from app.authoring.question_forms import QuestionForm as QuestionFormState
+from app.authoring.question_parser import parse_form
 from app.authoring.routes.common import Edit, _draft, _lesson_or_404
 from app.content.forms import posted
 from app.courses.service import get_course
