@@ -7,7 +7,6 @@ from datetime import datetime
 
 from procrastinate import RetryStrategy
 
-from app.auth import housekeeping, recovery
 from app.jobs.registry import JobEnv, task
 from app.learning import summary
 from app.mail import delivery
@@ -30,6 +29,8 @@ def email_notification(env: JobEnv, *, notification_id: int) -> None:
 
 @task("password_reset_email", retry=lambda s: RetryStrategy(max_attempts=6, exponential_wait=4))
 def password_reset_email(env: JobEnv, *, email: str) -> None:
+    from app.auth import recovery
+
     with env.database.session(write=True) as session:
         recovery.send_reset_email(session, env.settings, email=email)
 
@@ -63,5 +64,7 @@ def programme_summaries(env: JobEnv, *, now: datetime) -> None:
 @task("clean_up", cron="17 3 * * *")
 def clean_up(env: JobEnv, *, now: datetime) -> None:
     """Nightly: expired sessions, links and counters, and old delivered emails."""
+    from app.auth import housekeeping
+
     with env.database.session(write=True) as session:
         housekeeping.clean_up(session, now=now)
