@@ -154,7 +154,8 @@ def users_import(
 
 
 def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]
-    from app.courses.package import PackageError, load_package
+    from app.courses.package import load_package
+    from app.courses.spec import PackageError
 
     try:
         return load_package(path)
@@ -196,7 +197,8 @@ def courses_export(
     directory: Annotated[Path, typer.Argument(help="Where to write the package folder.")],
 ) -> None:
     """Write a course back as a package folder DIRECTORY/SLUG."""
-    from app.courses.service import export_course, get_course
+    from app.authoring.import_export import export_course
+    from app.courses.service import get_course
 
     with _transaction(_settings()) as session:
         course = get_course(session, slug)
@@ -236,7 +238,8 @@ def quizzes_import_gift(
     title: Annotated[str, typer.Option("--title", help="Title of a new quiz.")] = "",
 ) -> None:
     """Replace a module quiz's questions with those of a GIFT file (all or nothing)."""
-    from app.quizzes.gift import GiftError, parse_gift
+    from app.questions.gift.reader import parse_gift
+    from app.questions.gift.syntax import GiftError
     from app.quizzes.service import import_gift_into_module
 
     try:
@@ -279,7 +282,7 @@ def quizzes_export_gift(
                                                            "standard output).")] = None,
 ) -> None:
     """Write a module quiz's questions as GIFT that Moodle can import."""
-    from app.quizzes.gift import write_gift
+    from app.questions.gift.writer import write_gift
     from app.quizzes.service import live_questions, module_quizzes
 
     with _transaction(_settings()) as session:
@@ -427,9 +430,9 @@ def worker(
     import logging
 
     from app.db import Database
-    from app.jobs import worker as jobs_worker
     from app.jobs.registry import JobEnv
     from app.security import redact
+    from app.worker import runner as jobs_worker
 
     settings = _settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "

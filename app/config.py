@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,45 @@ PLACEHOLDER_SECRETS = frozenset(
 MIN_SECRET_LENGTH = 32
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+# The SMTP server of PODIUM_SMTP_URL, checked when the settings are read.
+SMTP_DEFAULT_PORTS = {"smtp": 587, "smtps": 465, "smtp+plain": 25}
+
+
+class SmtpConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    security: Literal["starttls", "tls", "none"]
+    username: str | None
+    password: str | None
+
+
+def parse_smtp_url(url: str) -> SmtpConfig:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in SMTP_DEFAULT_PORTS:
+        raise SmtpConfigError("use smtp://host:587 (STARTTLS), smtps://host:465 (TLS) or "
+                              "smtp+plain://localhost:25 (a relay on this machine).")
+    if not parts.hostname:
+        raise SmtpConfigError("the address has no host name.")
+    try:
+        port = parts.port or SMTP_DEFAULT_PORTS[scheme]
+    except ValueError as exc:
+        raise SmtpConfigError("the port is not a number.") from exc
+    username = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    if scheme == "smtp+plain" and username and parts.hostname not in LOOPBACK_HOSTS:
+        raise SmtpConfigError("smtp+plain sends the password unencrypted: use it only for a "
+                              "relay on this machine, or use smtp:// or smtps://.")
+    security: Literal["starttls", "tls", "none"] = (
+        "starttls" if scheme == "smtp" else "tls" if scheme == "smtps" else "none")
+    return SmtpConfig(parts.hostname, port, security, username, password)
 
 
 class Settings(BaseSettings):
@@ -135,8 +175,6 @@ class Settings(BaseSettings):
                     and parts.hostname not in LOOPBACK_HOSTS:
                 problems.append("PODIUM_BASE_URL must use https outside development.")
         if self.smtp_url is not None:
-            from app.mail.transport import SmtpConfigError, parse_smtp_url
-
             try:
                 parse_smtp_url(self.smtp_url.get_secret_value())
             except SmtpConfigError as exc:

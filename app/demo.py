@@ -11,10 +11,11 @@ from sqlmodel import Session
 
 from app.admin import service
 from app.auth.service import set_password
+from app.authoring.import_export import ImportReport
 from app.authoring.publishing import record
 from app.config import Settings
 from app.courses.package import load_package
-from app.courses.service import ImportReport, LessonRef, course_outline
+from app.courses.service import LessonRef, course_outline
 from app.courses.spec import ACTIVITY_KINDS
 from app.enrolments.service import enrol_users
 from app.learning.service import complete_activity, complete_lesson, get_enrolment, record_open
@@ -120,7 +121,7 @@ def rollout(session: Session, settings: Settings, *, now: datetime | None = None
     admins' mailbox, a persona waiting for review, and the notifications the scheduler
     sends (due-date reminders, the trainers' digest, HR's weekly summary)."""
     from app.invitations import service as invitations
-    from app.notifications import schedule
+    from app.worker import schedule
 
     now = now or utcnow()
     admin = service.get_user_by_email(session, DEMO_ACCOUNTS[3].email)

@@ -8,6 +8,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import Depends, FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+import app.template_filters  # noqa: F401  (the features' filters on the shared templates)
+from app.activities import routes as activity_routes
 from app.admin import routes as admin_routes
 from app.assets import StaticAssets, StaticFilesMiddleware
 from app.audit import routes as audit_routes
@@ -33,7 +35,6 @@ from app.security import events, redact
 from app.security.inputs import InputHygieneMiddleware
 from app.security.middleware import SecurityMiddleware
 from app.sso import routes as sso_routes
-from app.workbooks import routes as workbook_routes
 
 STATIC_DIR = PROJECT_ROOT / "static"
 # Hashed and compressed copies of static/, one folder per content digest (see app/assets.py).
@@ -59,7 +60,7 @@ ROUTERS = (
     audit_routes.router,
     enrolment_routes.router,
     planner_routes.router,
-    workbook_routes.router,
+    activity_routes.router,
     review_routes.router,
     report_routes.router,
     authoring_routes.router,
@@ -75,8 +76,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if settings.runs_worker_in_process:
-                from app.jobs import worker
                 from app.jobs.registry import JobEnv
+                from app.worker import runner as worker
 
                 await stack.enter_async_context(worker.in_process(JobEnv(settings, database)))
             yield

@@ -97,26 +97,6 @@ templates.env.globals["static"] = static_url  # {{ static('css/podium.css') }}: 
 moments.register(templates.env)
 
 
-def _install_filters() -> None:
-    from app.content.limits import measure, see_more_split
-    from app.courses.urls import item_url
-    from app.quizzes import grading
-    from app.quizzes.render import describe_response, feedback_html, question_html
-    from app.workbooks.service import STATUS_LABELS
-
-    templates.env.filters["question_html"] = question_html
-    templates.env.filters["feedback_html"] = lambda text, question: feedback_html(text, question)
-    templates.env.filters["describe_response"] = describe_response
-    templates.env.filters["matching_answers"] = grading.matching_answers
-    templates.env.globals["item_url"] = item_url
-    templates.env.globals["measure"] = measure
-    templates.env.globals["see_more_split"] = see_more_split
-    templates.env.globals["workbook_status_labels"] = STATUS_LABELS
-
-
-_install_filters()
-
-
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 

@@ -16,16 +16,16 @@ from sqlmodel import SQLModel
 from app import migrate
 from app.admin import service as admin_service
 from app.auth.service import set_password
+from app.authoring.import_export import import_course
 from app.config import Settings
 from app.courses.package import load_package
-from app.courses.service import import_course
 from app.courses.spec import CourseSpec
 from app.db import Database
 from app.enrolments.service import enrol_users
 from app.jobs.registry import JobEnv
-from app.jobs.worker import run_due_jobs
 from app.main import create_app
 from app.models import Course, Role, User
+from app.worker.runner import run_due_jobs
 from tests.dbutil import throwaway_database
 from tests.smtp_server import SmtpServer
 

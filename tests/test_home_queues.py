@@ -13,7 +13,8 @@ from sqlmodel import select
 
 from app.admin import service as accounts
 from app.authoring import drafts, publishing
-from app.courses.service import import_course
+from app.authoring.import_export import import_course
+from app.courses.spec import QuizSettings
 from app.enrolments.service import enrol_users
 from app.models import (
     Enrolment,
@@ -28,8 +29,8 @@ from app.models import (
     WorkbookVersion,
     utcnow,
 )
+from app.questions.spec import Choice, QType, Question
 from app.quizzes.service import sync_quiz
-from app.quizzes.spec import Choice, QType, Question, QuizSettings
 from app.security.tokens import digest, new_token
 from tests.conftest import PASSWORD, csrf_from, login
 from tests.courses_data import small_spec

@@ -23,19 +23,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.audit.service import record as audit
-from app.courses.package import ASSETS_DIR, MINUTES_RANGE, is_valid_slug
-from app.courses.service import course_to_spec, get_course
+from app.authoring.import_export import course_to_spec
+from app.courses.package.format import ASSETS_DIR, MINUTES_RANGE, is_valid_slug
+from app.courses.service import get_course
 from app.courses.spec import (
     ACTIVITY_KINDS,
     CourseSpec,
     LessonSpec,
     ModuleSpec,
+    QuizSettings,
     spec_from_dict,
     spec_to_dict,
 )
 from app.db import insert_for
 from app.models import Course, CourseDraft, User, utcnow
-from app.quizzes.spec import QuizSettings
 
 WORDS_PER_MINUTE = 200
 MAX_TITLE, MAX_SUMMARY, MAX_BODY = 200, 2_000, 100_000

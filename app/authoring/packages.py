@@ -1,7 +1,7 @@
 """Courses in and out of the browser as zip files of the ``courses/`` folder format.
 
 A download is exactly what ``podium courses export`` writes, zipped under the course's
-folder. An upload is unpacked with every hostile-archive check (``uploads.read_zip``)
+folder. An upload is unpacked with every hostile-archive check (``package_zips.read_zip``)
 into a temporary folder and read by the same reader as ``podium courses check``; only a
 package without a single problem becomes the course's draft.
 """
@@ -19,11 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.authoring import drafts
-from app.authoring.uploads import UploadError, read_zip, write_tree
-from app.courses.package import COURSE_FILE, is_valid_slug, load_package, write_package
-from app.courses.service import course_to_spec, store_assets
+from app.authoring.import_export import course_to_spec
+from app.authoring.package_zips import read_zip, write_tree
+from app.courses.package import load_package, write_package
+from app.courses.package.format import COURSE_FILE, is_valid_slug
+from app.courses.service import store_assets
 from app.courses.spec import CourseSpec, PackageError, Problem
 from app.models import Course, User, utcnow
+from app.security.images import UploadError
 
 
 def package_zip(session: Session, course: Course) -> bytes:

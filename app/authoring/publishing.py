@@ -19,8 +19,9 @@ from sqlmodel import Session, col, func, select
 
 from app.audit.service import record as audit
 from app.authoring.drafts import Draft, DraftError, change, replace_lesson
+from app.authoring.import_export import ImportReport, course_to_spec, import_course
 from app.courses.package import load_package, write_package
-from app.courses.service import ImportReport, course_assets, course_to_spec, import_course
+from app.courses.service import course_assets
 from app.courses.spec import (
     CourseSpec,
     LessonSpec,

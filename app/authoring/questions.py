@@ -8,11 +8,19 @@ from dataclasses import dataclass, replace
 from sqlmodel import Session, col, select
 
 from app.authoring.drafts import Draft, DraftError, FormErrors, LessonSpec, clean_text
-from app.courses.package import ATTEMPTS_RANGE, MINUTES_RANGE, PASS_MARK_RANGE, TIME_LIMIT_RANGE
+from app.courses.package.format import (
+    ATTEMPTS_RANGE,
+    MINUTES_RANGE,
+    PASS_MARK_RANGE,
+    TIME_LIMIT_RANGE,
+)
+from app.courses.spec import QuizReveal, QuizSettings, ScorePolicy
 from app.models import Course, Lesson, QuizQuestion
-from app.quizzes.gift import GiftError, parse_gift, write_gift
+from app.questions.gift.reader import parse_gift
+from app.questions.gift.syntax import GiftError
+from app.questions.gift.writer import write_gift
+from app.questions.spec import QType, Question
 from app.quizzes.service import AttemptItem
-from app.quizzes.spec import QType, Question, QuizReveal, QuizSettings, ScorePolicy
 
 MAX_GIFT_BYTES = 1024 * 1024
 MAX_QUESTIONS = 200

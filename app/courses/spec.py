@@ -1,13 +1,12 @@
 """The course package as data: what a folder under ``courses/`` means, independent of the
-database. ``package.py`` reads and writes folders; ``service.py`` loads specs into the
-database and back."""
+database. ``package/`` reads and writes folders; ``app/authoring/import_export.py`` loads
+specs into the database and back."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
-
-from app.quizzes.spec import QuizReveal, QuizSettings, ScorePolicy
 
 COMPLETION_RULES = ("all-required",)
 # Lessons that are done by building something a trainer approves, not by reading.
@@ -30,6 +29,28 @@ class PackageError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+# A quiz lesson's settings: its entry in the lessons of module.yaml.
+class QuizReveal(StrEnum):
+    after_submit = "after-submit"   # correct answers shown after each submitted attempt
+    after_pass = "after-pass"  # noqa: S105  (once the quiz is passed or no attempts are left)
+    never = "never"
+
+
+class ScorePolicy(StrEnum):
+    best = "best"
+    last = "last"
+
+
+@dataclass
+class QuizSettings:
+    pass_mark: int = 70                 # percent
+    attempts: int = 0                   # 0 = unlimited
+    shuffle: bool = True                # shuffle choices (and matching answers)
+    time_limit: int | None = None       # minutes, enforced on the server
+    score: ScorePolicy = ScorePolicy.best
+    reveal: QuizReveal = QuizReveal.after_submit
 
 
 @dataclass

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
+from app.activities.kinds import KINDS
 from app.admin import forms
 from app.admin import service as accounts
 from app.content.forms import CsrfForm
@@ -18,7 +19,6 @@ from app.enrolments.forms import EnrolForm
 from app.models import Course
 from app.web import redirect, render
 from app.workbooks import service as workbooks
-from app.workbooks.kinds import KINDS
 
 router = APIRouter(prefix="/manage")
 

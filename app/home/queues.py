@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from sqlalchemy import and_, case, exists, func
 from sqlmodel import Session, col, select
 
+from app.activities.kinds import KINDS
 from app.models import (
     Cohort,
     CohortMember,
@@ -41,7 +42,6 @@ from app.models import (
     WorkbookVersion,
 )
 from app.reports.filters import NOT_STARTED, OVERDUE
-from app.workbooks.kinds import KINDS
 from app.workbooks.service import PENDING
 
 DUE_SOON_DAYS = 7

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from app.activities.kinds import KINDS
 from app.config import Settings
 from app.content.forms import CsrfForm
 from app.content.markdown import outline
@@ -32,7 +33,6 @@ from app.learning.forms import ReadingTimeForm
 from app.models import Role, User
 from app.web import attachment, is_htmx, redirect, render
 from app.workbooks import service as workbooks
-from app.workbooks.kinds import KINDS
 
 router = APIRouter()
 

@@ -16,7 +16,7 @@ import logging
 
 from sqlmodel import Session, select
 
-from app.config import Settings
+from app.config import Settings, parse_smtp_url
 from app.db import Database
 from app.mail import transport
 from app.mail.compose import open_content
@@ -74,7 +74,7 @@ def _attempt(settings: Settings, email: EmailMessage,
         message_id=email.message_id, date=email.created_at,
         unsubscribe_url=content.unsubscribe_url)
     try:
-        transport.send(transport.parse_smtp_url(settings.smtp_url.get_secret_value()),
+        transport.send(parse_smtp_url(settings.smtp_url.get_secret_value()),
                        message, timeout=settings.smtp_timeout_seconds,
                        ca_file=settings.smtp_ca_file)
     except transport.DeliveryError as exc:

@@ -1,25 +1,18 @@
 """SMTP delivery with the standard library: STARTTLS, implicit TLS, or a plain relay on
-this machine; and the MIME message itself."""
+this machine; and the MIME message itself. The server's address (PODIUM_SMTP_URL) is read
+and checked with the settings (``app.config.parse_smtp_url``)."""
 
 from __future__ import annotations
 
 import email.policy
 import smtplib
 import ssl
-from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage as MimeMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
-from typing import Literal
-from urllib.parse import unquote, urlsplit
 
-DEFAULT_PORTS = {"smtp": 587, "smtps": 465, "smtp+plain": 25}
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-class SmtpConfigError(ValueError):
-    pass
+from app.config import SmtpConfig
 
 
 class DeliveryError(Exception):
@@ -28,37 +21,6 @@ class DeliveryError(Exception):
     def __init__(self, message: str, *, permanent: bool) -> None:
         super().__init__(message)
         self.permanent = permanent
-
-
-@dataclass(frozen=True)
-class SmtpConfig:
-    host: str
-    port: int
-    security: Literal["starttls", "tls", "none"]
-    username: str | None
-    password: str | None
-
-
-def parse_smtp_url(url: str) -> SmtpConfig:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS:
-        raise SmtpConfigError("use smtp://host:587 (STARTTLS), smtps://host:465 (TLS) or "
-                              "smtp+plain://localhost:25 (a relay on this machine).")
-    if not parts.hostname:
-        raise SmtpConfigError("the address has no host name.")
-    try:
-        port = parts.port or DEFAULT_PORTS[scheme]
-    except ValueError as exc:
-        raise SmtpConfigError("the port is not a number.") from exc
-    username = unquote(parts.username) if parts.username else None
-    password = unquote(parts.password) if parts.password else None
-    if scheme == "smtp+plain" and username and parts.hostname not in LOOPBACK:
-        raise SmtpConfigError("smtp+plain sends the password unencrypted: use it only for a "
-                              "relay on this machine, or use smtp:// or smtps://.")
-    security: Literal["starttls", "tls", "none"] = (
-        "starttls" if scheme == "smtp" else "tls" if scheme == "smtps" else "none")
-    return SmtpConfig(parts.hostname, port, security, username, password)
 
 
 # Header lines up to RFC 5322's hard limit, so a long unsubscribe URL stays on its line.

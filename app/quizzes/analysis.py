@@ -12,9 +12,9 @@ from sqlalchemy import Integer, case, cast, func
 from sqlmodel import Session, col, select
 
 from app.models import QuizAnswer, QuizAttempt
+from app.questions.spec import QType, Question
 from app.quizzes.render import describe_response
 from app.quizzes.service import live_questions
-from app.quizzes.spec import QType, Question
 
 RIGHT = 0.999  # a fraction at least this is a right answer
 WEAK_SHARE, WEAK_MIN_ANSWERS = 0.5, 5

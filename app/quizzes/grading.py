@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from app.quizzes.spec import Choice, NumericalAnswer, QType, Question
+from app.questions.spec import Choice, NumericalAnswer, QType, Question
 
 SingleResponse: TypeAlias = int
 MultipleResponse: TypeAlias = frozenset[int]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from app.content.markdown import render_markdown, sanitise_html
+from app.questions.spec import BLANK, QType, Question, TextFormat
 from app.quizzes import grading
-from app.quizzes.spec import BLANK, QType, Question, TextFormat
 
 RawResponse = list[str] | dict[str, str] | None
 

@@ -25,10 +25,10 @@ from app.deps import (
 from app.learning import service as learning
 from app.learning.access import course_and_lesson_for, ensure_unlocked
 from app.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, User
+from app.questions.spec import QType
 from app.quizzes import service
 from app.quizzes.forms import AnswersForm, GradeForm, SubmitForm
 from app.quizzes.service import AttemptClosed, RawResponse
-from app.quizzes.spec import QType
 from app.web import redirect, render
 
 router = APIRouter()

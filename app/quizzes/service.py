@@ -17,9 +17,11 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from app.courses.spec import QuizReveal, QuizSettings, ScorePolicy
 from app.courses.urls import quiz_url
 from app.db import begin_write, insert_for
 from app.learning import summary
+from app.learning.service import complete_lesson, get_enrolment
 from app.models import (
     Course,
     Enrolment,
@@ -31,8 +33,8 @@ from app.models import (
     utcnow,
 )
 from app.notifications.service import notify
+from app.questions.spec import QType, Question
 from app.quizzes import grading
-from app.quizzes.spec import QType, Question, QuizReveal, QuizSettings, ScorePolicy
 
 RawResponse = list[str] | dict[str, str]
 
@@ -441,8 +443,6 @@ def _grade(session: Session, *, attempt: QuizAttempt, course: Course,
 def _record_score(session: Session, *, attempt: QuizAttempt,
                   marks: list[tuple[float | None, float]], course: Course,
                   enrolment: Enrolment | None, lesson: Lesson) -> None:
-    from app.learning.service import complete_lesson
-
     quiz = session.get(Quiz, attempt.lesson_id)
     assert quiz is not None
     score = grading.quiz_percent(marks) if marks else 100.0
@@ -508,8 +508,6 @@ def grade_essays(session: Session, *, attempt: QuizAttempt,
                  grader_id: int) -> None:
     """Record a trainer's marks (fraction 0 to 1 and comment per essay question id); once no
     answer is left ungraded, the attempt gets its score and may pass the quiz."""
-    from app.learning.service import get_enrolment
-
     answers = {a.question_id: a for a in session.exec(
         select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))}
     for question_id, (fraction, comment) in grades.items():

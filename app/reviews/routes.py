@@ -9,13 +9,13 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from app.activities.kinds import KINDS
 from app.content.forms import posted
 from app.deps import RowId, SessionDep, TrainerUser
 from app.reviews import service
 from app.reviews.forms import COMMENT_PREFIX, ReviewForm
 from app.web import redirect, render
 from app.workbooks import service as workbooks
-from app.workbooks.kinds import KINDS
 
 router = APIRouter()
 

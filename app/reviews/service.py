@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app.activities.kinds import KINDS, WorkbookKind
 from app.learning import service as learning
 from app.models import User, Workbook, WorkbookVersion
 from app.notifications.service import notify
 from app.workbooks import service as workbooks
 from app.workbooks.compare import RowChange, compare
-from app.workbooks.kinds import KINDS, WorkbookKind
 from app.workbooks.schema import Row
 
 

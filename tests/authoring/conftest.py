@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import col, select
 
-from app.courses.spec import CourseSpec, LessonSpec
+from app.courses.spec import CourseSpec, LessonSpec, QuizSettings
 from app.db import Database
 from app.models import (
     Course,
@@ -32,7 +32,6 @@ from app.models import (
     Role,
     User,
 )
-from app.quizzes.spec import QuizSettings
 from tests.conftest import csrf_from, login
 from tests.courses_data import small_spec
 

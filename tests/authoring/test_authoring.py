@@ -16,11 +16,11 @@ from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from app.authoring import drafts as drafts_module
+from app.authoring.import_export import course_to_spec
 from app.authoring.routes import router as authoring_router
-from app.authoring.uploads import MAX_IMAGE_BYTES, NOT_AN_IMAGE, SVG_REFUSED
 from app.cli import cli
-from app.courses.package import lesson_markdown, write_package
-from app.courses.service import course_to_spec
+from app.courses.package import write_package
+from app.courses.package.writer import lesson_markdown
 from app.courses.spec import spec_from_dict, spec_to_dict
 from app.models import (
     Course,
@@ -35,8 +35,9 @@ from app.models import (
     QuizQuestion,
     Role,
 )
-from app.quizzes.gift import parse_gift
-from app.quizzes.spec import QType
+from app.questions.gift.reader import parse_gift
+from app.questions.spec import QType
+from app.security.images import MAX_IMAGE_BYTES, NOT_AN_IMAGE, SVG_REFUSED
 from tests.authoring.conftest import (
     QUIZ_SLUG,
     SLUG,
@@ -68,6 +69,7 @@ from tests.authoring.conftest import (
     token,
 )
 from tests.conftest import csrf_from
+from tests.routes_walk import api_routes
 
 runner = CliRunner()
 NEW_COURSE = {"slug": "social-basics", "title": "Social basics", "summary": "The basics.",
@@ -1149,9 +1151,8 @@ def _authoring_posts() -> list[str]:
     """Every POST route of the authoring pages, with its parameters filled in."""
     values = {"slug": SLUG, "module": "basics", "lesson": "hello", "number": "1"}
     paths = []
-    for route in authoring_router.routes:
-        path = getattr(route, "path", "")
-        if "POST" in getattr(route, "methods", set()) and path.startswith("/author"):
+    for path, route in api_routes(authoring_router.routes):  # the pages' routers, nested
+        if "POST" in route.methods and path.startswith("/author"):
             paths.append(re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path))
     return sorted(paths)
 

@@ -18,12 +18,13 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from app.authoring import uploads
+from app.authoring import package_zips
+from app.authoring.import_export import course_to_spec
 from app.cli import cli
 from app.courses.package import load_package, write_package
-from app.courses.service import course_to_spec
 from app.courses.spec import spec_from_dict, spec_to_dict
 from app.models import Course, CourseAsset, CourseDraft, CourseRevision, Lesson, Role
+from app.security.images import NOT_AN_IMAGE
 from tests.authoring.conftest import (
     draft_dict,
     draft_row,
@@ -312,19 +313,19 @@ def test_hostile_zips_are_refused_whole(client, trainer, database, pilot, no_str
 def test_too_many_files_are_refused(client, trainer, database, no_stray_files, tmp_path,
                                     monkeypatch):
     files = _clean_package(tmp_path)
-    monkeypatch.setattr(uploads, "MAX_PACKAGE_FILES", len(files) - 1)
+    monkeypatch.setattr(package_zips, "MAX_PACKAGE_FILES", len(files) - 1)
     response = upload_package(client, zip_files(files))
     assert response.status_code == 422
     assert f"The package has more than {len(files) - 1} files. Nothing was changed." in (
         unescape(response.text))
     assert draft_row(database) is None
-    monkeypatch.setattr(uploads, "MAX_PACKAGE_FILES", len(files))
+    monkeypatch.setattr(package_zips, "MAX_PACKAGE_FILES", len(files))
     assert upload_package(client, zip_files(files)).status_code == 303  # at the limit: fine
 
 
 def test_a_zip_bomb_is_refused(client, trainer, database, no_stray_files, tmp_path,
                                monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_PACKAGE_UNPACKED", 1024 * 1024)
+    monkeypatch.setattr(package_zips, "MAX_PACKAGE_UNPACKED", 1024 * 1024)
     files = _clean_package(tmp_path)
     bomb = zip_files({**files, "pilot/basics/zeros.md": b"\x00" * (4 * 1024 * 1024)})
     assert len(bomb) < 64 * 1024
@@ -337,7 +338,7 @@ def test_a_zip_bomb_is_refused(client, trainer, database, no_stray_files, tmp_pa
 
 def test_a_package_that_unpacks_to_too_much_is_refused(client, trainer, database,
                                                        no_stray_files, tmp_path, monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_PACKAGE_UNPACKED", 256 * 1024)
+    monkeypatch.setattr(package_zips, "MAX_PACKAGE_UNPACKED", 256 * 1024)
     noise = random.Random(7)
     files = {**_clean_package(tmp_path),
              **{f"pilot/basics/noise-{i}.md": noise.randbytes(100 * 1024) for i in range(3)}}
@@ -350,7 +351,7 @@ def test_a_package_that_unpacks_to_too_much_is_refused(client, trainer, database
 
 def test_an_oversized_zip_is_refused(client, trainer, database, no_stray_files, tmp_path,
                                      monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_PACKAGE_BYTES", 1024)
+    monkeypatch.setattr(package_zips, "MAX_PACKAGE_BYTES", 1024)
     data = zip_files({**_clean_package(tmp_path),
                       "pilot/basics/noise.md": random.Random(1).randbytes(4096)})
     response = upload_package(client, data)
@@ -378,7 +379,7 @@ def test_a_file_in_assets_that_is_not_an_image_is_a_problem(client, trainer, dat
     response = upload_package(client, zip_folder(folder))
     assert response.status_code == 422
     assert _problems(response.text) == [
-        f"pilot/assets/photo.png:1: {uploads.NOT_AN_IMAGE}"]
+        f"pilot/assets/photo.png:1: {NOT_AN_IMAGE}"]
     with database.session() as s:
         assert s.exec(select(CourseAsset)).all() == []
         assert s.exec(select(CourseDraft)).all() == []

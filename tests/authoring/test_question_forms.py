@@ -10,10 +10,13 @@ import re
 import pytest
 from jinja2 import Environment, FileSystemLoader
 
-from app.authoring import question_forms
-from app.authoring.question_forms import GRADE_CHOICES, QuestionForm, form_for, parse_form
-from app.quizzes.gift import MOODLE_FRACTIONS, GiftError, parse_gift, write_gift
-from app.quizzes.spec import (
+from app.authoring import question_parser
+from app.authoring.question_forms import GRADE_CHOICES, QuestionForm, form_for
+from app.authoring.question_parser import parse_form
+from app.questions.gift.reader import parse_gift
+from app.questions.gift.syntax import MOODLE_FRACTIONS, GiftError
+from app.questions.gift.writer import write_gift
+from app.questions.spec import (
     BLANK,
     Choice,
     MatchPair,
@@ -611,7 +614,7 @@ def test_writer_refusal_becomes_a_form_error(monkeypatch: pytest.MonkeyPatch) ->
     def refuse(questions: list[Question]) -> str:
         raise ValueError("question 'x': the answer cannot be written")
 
-    monkeypatch.setattr(question_forms, "write_gift", refuse)
+    monkeypatch.setattr(question_parser, "write_gift", refuse)
     form = invalid(QType.essay, {"text": "Why?"})
     assert form.errors == {
         "form": "This question cannot be saved as GIFT: the answer cannot be written."
@@ -622,7 +625,7 @@ def test_reader_error_becomes_a_form_error(monkeypatch: pytest.MonkeyPatch) -> N
     def fail(text: str, file: str = "") -> None:
         raise GiftError(1, "something odd")
 
-    monkeypatch.setattr(question_forms, "parse_gift", fail)
+    monkeypatch.setattr(question_parser, "parse_gift", fail)
     form = invalid(QType.essay, {"text": "Why?"})
     assert form.errors == {"form": "This question cannot be saved as GIFT: something odd"}
 

@@ -14,18 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from app.authoring import uploads
-from app.authoring.uploads import (
+from app.authoring import package_zips
+from app.authoring.package_zips import PackageFiles, read_zip, write_tree
+from app.security.images import (
     MAX_IMAGE_BYTES,
     NOT_AN_IMAGE,
     SVG_MALFORMED,
     SVG_NO_NAMESPACE,
     SVG_REFUSED,
-    PackageFiles,
     UploadError,
     check_image,
-    read_zip,
-    write_tree,
 )
 
 MB = 1024 * 1024
@@ -349,7 +347,7 @@ def test_nul_in_a_name_is_refused() -> None:
 
 def test_empty_names_are_refused() -> None:
     with pytest.raises(UploadError, match="no name"):
-        uploads._clean_name("")  # zipfile cannot even write such an entry
+        package_zips._clean_name("")  # zipfile cannot even write such an entry
     refused(make_zip({"/": b""}), "no name")
     refused(make_zip({"./": b""}), "no name")
 
@@ -386,7 +384,7 @@ def test_duplicate_names_are_refused(names: list[str]) -> None:
 
 
 def test_too_many_files_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(uploads, "MAX_PACKAGE_FILES", 4)
+    monkeypatch.setattr(package_zips, "MAX_PACKAGE_FILES", 4)
     assert read_zip(make_zip({f"c/{i}.md": b"x" for i in range(4)})).root == "c"
     refused(make_zip({f"c/{i}.md": b"x" for i in range(5)}), "more than 4 files")
 
@@ -397,7 +395,7 @@ def test_zip_bomb_is_refused() -> None:
 
 
 def test_total_unpacked_size_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(uploads, "MAX_PACKAGE_UNPACKED", MB)
+    monkeypatch.setattr(package_zips, "MAX_PACKAGE_UNPACKED", MB)
     refused(make_zip({"course/zeros.md": bytes(2 * MB)}), "unpacks to")
     # Incompressible data below the ratio check, in several members, still adds up.
     noise = [(f"course/{i}.bin", random.Random(i).randbytes(400_000)) for i in range(3)]
@@ -416,7 +414,7 @@ def _patch_sizes(data: bytes, real: int, fake: int) -> bytes:
 
 
 def test_lying_header_sizes_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(uploads, "MAX_PACKAGE_UNPACKED", MB)
+    monkeypatch.setattr(package_zips, "MAX_PACKAGE_UNPACKED", MB)
     real = 2 * MB
     # Headers claiming 100 bytes: unpacking stops there and the checksum no longer matches.
     data = _patch_sizes(make_zip({"course/zeros.md": bytes(real)}), real, 100)
@@ -431,8 +429,8 @@ def test_member_is_read_in_chunks_against_the_budget() -> None:
         info = archive.infolist()[0]
         budget = [100_000]
         with pytest.raises(UploadError, match="unpacks to more than"):
-            uploads._read_member(archive, info, budget)
-        assert -uploads._CHUNK <= budget[0] < 0
+            package_zips._read_member(archive, info, budget)
+        assert -package_zips._CHUNK <= budget[0] < 0
 
 
 def test_encrypted_entry_is_refused() -> None:
@@ -456,7 +454,7 @@ def test_not_a_zip_is_refused(data: bytes) -> None:
 
 def test_oversized_zip_and_empty_package_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     refused(make_zip({"__MACOSX/x": b"", "course/": b""}), "is empty")
-    monkeypatch.setattr(uploads, "MAX_PACKAGE_BYTES", 1000)
+    monkeypatch.setattr(package_zips, "MAX_PACKAGE_BYTES", 1000)
     refused(make_zip({"course/a.md": random.Random(0).randbytes(2000)}), "at most 1 KB")
 
 

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.courses.package import (
-    check_package,
-    is_valid_slug,
-    lesson_link_target,
-    load_package,
-    write_package,
-)
+from app.courses.package import check_package, load_package, write_package
+from app.courses.package.format import is_valid_slug, lesson_link_target
 from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec, PackageError, Problem
 
 SHIPPED = Path(__file__).resolve().parents[2] / "courses" / "executive-enablement"

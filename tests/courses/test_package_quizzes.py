@@ -7,16 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from app.courses.package import (
-    check_package,
-    load_package,
-    package_warnings,
-    quiz_default_minutes,
-    write_package,
+from app.courses.package import check_package, load_package, package_warnings, write_package
+from app.courses.package.reader import quiz_default_minutes
+from app.courses.spec import (
+    LessonSpec,
+    PackageError,
+    Problem,
+    QuizReveal,
+    QuizSettings,
+    ScorePolicy,
 )
-from app.courses.spec import LessonSpec, PackageError, Problem
-from app.quizzes.gift import parse_gift
-from app.quizzes.spec import QType, QuizReveal, QuizSettings, ScorePolicy
+from app.questions.gift.reader import parse_gift
+from app.questions.spec import QType
 from tests.courses.test_package import (
     ADVANCED_YAML,
     INTRO_YAML,

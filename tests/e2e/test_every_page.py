@@ -24,13 +24,14 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from app.courses.service import import_course
+from app.authoring.import_export import import_course
+from app.courses.spec import QuizSettings
 from app.demo import DEMO_ACCOUNTS, load_demo
 from app.enrolments.service import enrol_users
 from app.learning import service as learning
 from app.models import Lesson, Module, Role, User, utcnow
+from app.questions.spec import Choice, QType, Question
 from app.quizzes import service as quizzes
-from app.quizzes.spec import Choice, QType, Question, QuizSettings
 from tests.courses_data import small_spec
 from tests.e2e.conftest import sign_in
 

@@ -10,9 +10,9 @@ from app.courses.service import get_course
 from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from app.learning import service as learning
 from app.models import Lesson, Module, User
+from app.questions.spec import QType, Question
 from app.quizzes.grading import matching_answers
 from app.quizzes.service import live_questions
-from app.quizzes.spec import QType, Question
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.quizzes.spec import QType
+from app.questions.spec import QType
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_quiz import COURSE, _answer, module_read  # noqa: F401 (fixture)
 

@@ -6,9 +6,9 @@ from pathlib import Path
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from app.authoring.import_export import course_to_spec, export_course, import_course
 from app.cli import cli
 from app.courses.package import load_package, write_package
-from app.courses.service import course_to_spec, export_course, import_course
 from app.learning import service as learning
 from app.models import Course, Lesson, LessonProgress, Module, Role
 from tests.conftest import TEST_SECRET

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from app.authoring.import_export import import_course
 from app.courses.package import load_package
-from app.courses.service import import_course
 from app.enrolments.service import enrol_users, unenrol
 from app.learning import service as learning
 from app.learning import summary

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
+from app.config import parse_smtp_url
 from app.invitations.service import invite
 from app.mail import transport
 from app.mail.compose import queue_email
@@ -200,7 +201,7 @@ def test_header_values_stay_on_one_line():
     ("smtp+plain://localhost", ("localhost", 25, "none", None, None)),
 ])
 def test_smtp_urls(url, expected):
-    config = transport.parse_smtp_url(url)
+    config = parse_smtp_url(url)
     assert (config.host, config.port, config.security, config.username,
             config.password) == expected
 

@@ -28,7 +28,7 @@ from app.models import (
     User,
 )
 from app.notifications import service
-from app.quizzes.spec import Choice, QType, Question
+from app.questions.spec import Choice, QType, Question
 from tests.conftest import csrf_from
 from tests.quizzes.conftest import quiz_course  # noqa: F401  (a fixture used here too)
 

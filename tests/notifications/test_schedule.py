@@ -9,10 +9,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from app.jobs import tasks
 from app.jobs.registry import JobEnv
 from app.models import Enrolment, Role, User, utcnow
-from app.notifications import schedule
+from app.worker import schedule, tasks
 from tests.conftest import form_post, login
 from tests.courses_data import small_spec
 from tests.notifications.conftest import (

@@ -1,4 +1,4 @@
-"""Properties of the GIFT reader and writer (``app/quizzes/gift.py``).
+"""Properties of the GIFT reader and writer (``app/questions/gift/``).
 
 * Any text, however broken, gives questions (and warnings) or a :class:`GiftError` with a
   line of the text, never another exception; and what is read is in the reader's normal
@@ -21,8 +21,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from app.quizzes.gift import MOODLE_FRACTIONS, GiftError, parse_gift, write_gift
-from app.quizzes.spec import (
+from app.questions.gift.reader import parse_gift
+from app.questions.gift.syntax import MOODLE_FRACTIONS, GiftError
+from app.questions.gift.writer import write_gift
+from app.questions.spec import (
     BLANK,
     Choice,
     GiftWarning,

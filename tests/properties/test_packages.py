@@ -1,5 +1,5 @@
-"""Properties of course packages (``app/courses/package.py``) and of the upload checks
-(``app/authoring/uploads.py``).
+"""Properties of course packages (``app/courses/package/``) and of the upload checks
+(``app/security/images.py``, ``app/authoring/package_zips.py``).
 
 * A package folder with any of its files mutated (arbitrary YAML in ``course.yaml`` and
   ``module.yaml``, in a lesson's front matter or body, arbitrary GIFT in a quiz, arbitrary
@@ -31,19 +31,16 @@ import pytest
 from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
-from app.authoring.uploads import (
-    MAX_IMAGE_SIDE,
+from app.authoring.package_zips import (
     MAX_PACKAGE_FILES,
     MAX_PACKAGE_UNPACKED,
     PackageFiles,
-    UploadError,
-    check_image,
     read_zip,
     write_tree,
 )
 from app.courses.package import check_package, load_package, package_warnings, write_package
-from app.courses.spec import CourseSpec, LessonSpec, PackageError, Problem
-from app.quizzes.spec import QuizReveal, QuizSettings
+from app.courses.spec import CourseSpec, LessonSpec, PackageError, Problem, QuizReveal, QuizSettings
+from app.security.images import MAX_IMAGE_SIDE, UploadError, check_image
 from tests.courses_data import small_spec
 from tests.properties.conftest import GIFT_TOKENS, fixed, hostile_text
 

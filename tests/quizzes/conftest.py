@@ -5,19 +5,13 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import select
 
-from app.courses.service import import_course
+from app.authoring.import_export import import_course
+from app.courses.spec import QuizSettings
 from app.db import Database
 from app.enrolments.service import enrol_users
 from app.models import Course, Lesson, Module, Role, User, utcnow
+from app.questions.spec import Choice, MatchPair, NumericalAnswer, QType, Question
 from app.quizzes.service import sync_quiz
-from app.quizzes.spec import (
-    Choice,
-    MatchPair,
-    NumericalAnswer,
-    QType,
-    Question,
-    QuizSettings,
-)
 from tests.conftest import login
 from tests.courses_data import small_spec
 

@@ -8,9 +8,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import select
 
+from app.courses.spec import QuizReveal, QuizSettings
 from app.learning import service as learning
 from app.models import LessonProgress, QuizAnswer, QuizAttempt, QuizQuestion, Role
-from app.quizzes.spec import Choice, QType, Question, QuizReveal, QuizSettings
+from app.questions.spec import Choice, QType, Question
 from tests.conftest import csrf_from, login
 from tests.quizzes.conftest import QUIZ
 

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.models import Lesson, QuizQuestion
-from app.quizzes.gift import parse_gift
+from app.questions.gift.reader import parse_gift
 from tests.conftest import TEST_SECRET
 from tests.courses_data import small_spec
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.quizzes.gift import GiftError, parse_gift
-from app.quizzes.spec import (
+from app.questions.gift.reader import parse_gift
+from app.questions.gift.syntax import GiftError
+from app.questions.spec import (
     BLANK,
     Choice,
     GiftWarning,

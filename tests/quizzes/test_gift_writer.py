@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from app.quizzes.gift import parse_gift, write_gift
-from app.quizzes.spec import (
+from app.questions.gift.reader import parse_gift
+from app.questions.gift.writer import write_gift
+from app.questions.spec import (
     BLANK,
     Choice,
     MatchPair,
@@ -338,7 +339,7 @@ def test_numbers_survive(value: float) -> None:
 
 
 def test_every_moodle_grade_survives() -> None:
-    from app.quizzes.gift import MOODLE_FRACTIONS
+    from app.questions.gift.syntax import MOODLE_FRACTIONS
 
     choices = [Choice(f"c{i}", fraction) for i, fraction in enumerate(MOODLE_FRACTIONS)]
     questions = [

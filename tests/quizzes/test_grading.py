@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.questions.spec import BLANK, Choice, MatchPair, NumericalAnswer, QType, Question
 from app.quizzes.grading import (
     ESSAY_MAX_CHARS,
     MSG_ESSAY_TOO_LONG,
@@ -26,7 +27,6 @@ from app.quizzes.grading import (
     response_form_values,
     short_answer_matches,
 )
-from app.quizzes.spec import BLANK, Choice, MatchPair, NumericalAnswer, QType, Question
 
 # --- questions used throughout ------------------------------------------------------------
 

@@ -9,8 +9,8 @@ import re
 from sqlmodel import select
 
 from app.models import QuizAnswer, QuizAttempt, QuizQuestion, Role
+from app.questions.spec import Choice, QType, Question
 from app.quizzes.service import unanswered_message
-from app.quizzes.spec import Choice, QType, Question
 from tests.conftest import csrf_from, login
 from tests.quizzes.conftest import QUIZ
 

@@ -46,13 +46,12 @@ import pytest
 from sqlmodel import Session, select
 
 from app.admin import service as admin_service
-from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec
+from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec, QuizSettings
 from app.db import Database
 from app.enrolments.service import enrol_users
 from app.learning.service import complete_lesson, record_open, record_reading_time
 from app.models import Course, Enrolment, Lesson, Role, User, Workbook
 from app.quizzes import service as quizzes
-from app.quizzes.spec import QuizSettings
 from tests.conftest import login
 
 ESSENTIALS, BRAND = "essentials", "brand"

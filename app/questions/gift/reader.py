@@ -1,4 +1,4 @@
-"""Moodle GIFT: reading quiz questions from GIFT text and writing them back.
+"""Moodle GIFT: reading quiz questions from GIFT text.
 
 The reader follows Moodle's importer (``question/format/gift/format.php`` and the block
 splitting of ``qformat_default``) rule for rule, so a file means here what it means in
@@ -13,28 +13,36 @@ Moodle:
 * ``\\~ \\= \\# \\{ \\} \\: \\\\`` are literal characters and ``\\n`` a line break, in every
   text.
 * The first ``{...}`` holds the answers. Text after it makes a missing-word question: the
-  answer block's place in the text becomes :data:`~app.quizzes.spec.BLANK`.
+  answer block's place in the text becomes :data:`~app.questions.spec.BLANK`.
 * The type comes from the answers: none (no braces) is a description, ``{}`` an essay,
   ``{#...}`` numerical, any ``~`` multiple choice (one answer if there is an ``=``, several
   otherwise), ``=`` with ``->`` matching, ``T``/``TRUE``/``F``/``FALSE`` true/false, and
   anything else a short answer.
 
 Where Moodle silently accepts something that is almost certainly a mistake, the reader
-accepts it too but returns a :class:`~app.quizzes.spec.GiftWarning`; where Moodle refuses a
+accepts it too but returns a :class:`~app.questions.spec.GiftWarning`; where Moodle refuses a
 question (or would store nonsense), it raises :class:`GiftError` with the line.
 
-The writer produces canonical GIFT that Moodle imports and that this reader reads back into
-equal questions.
+The writer (``writer.py``) produces canonical GIFT that Moodle imports and that this reader
+reads back into equal questions.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 
-from app.quizzes.spec import (
-    BLANK,
+from app.questions.gift.pieces import _Block, _metadata, _numerical_value, _Span, _unescape
+from app.questions.gift.syntax import (
+    _CATEGORY,
+    _FORMATS,
+    _WS,
+    MOODLE_FRACTIONS,
+    GiftError,
+    _blank_join,
+    _percent,
+    _snap_fraction,
+)
+from app.questions.spec import (
     Choice,
     GiftWarning,
     MatchPair,
@@ -44,169 +52,14 @@ from app.quizzes.spec import (
     TextFormat,
 )
 
-__all__ = ["MOODLE_FRACTIONS", "GiftError", "parse_gift", "write_gift"]
-
-
-class GiftError(Exception):
-    """A GIFT syntax error at a 1-based ``line``; callers may set ``file``."""
-
-    def __init__(self, line: int, message: str, file: str = "") -> None:
-        super().__init__(line, message)
-        self.line = line
-        self.message = message
-        self.file = file
-
-    def __str__(self) -> str:
-        if self.file:
-            return f"{self.file}:{self.line}: {self.message}"
-        return f"line {self.line}: {self.message}"
-
-
-# PHP's trim() characters: Moodle trims lines and texts with exactly these.
-_WS = " \t\n\r\0\x0b"
-
-# Escaped characters become placeholders while the structure is parsed (as Moodle's
-# escapedchar_pre does), and the characters again in the texts (escapedchar_post). The
-# placeholders are lone surrogates, which no text decoded from UTF-8 contains, so no
-# character of a file can be mistaken for one (a private-use character could).
-_ESCAPABLE = ":#={}~n"
-_PLACEHOLDER = {c: chr(0xD800 + i) for i, c in enumerate(_ESCAPABLE)}
-_UNESCAPE = str.maketrans({ph: ("\n" if c == "n" else c) for c, ph in _PLACEHOLDER.items()})
-
-_FORMATS = {f.value: f for f in TextFormat}
-
-_CATEGORY = "$CATEGORY:"
-_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
-_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])*)\]")
-
 # Anything that looks like a weight: "%" + digits, signs, dots, spaces + "%".
 _WEIGHT_LIKE = re.compile(r"%([-+.\d \t]*\d[-+.\d \t]*)%")
 # What Moodle's importer accepts as a weight ($giftanswerweightregex) ...
 _MOODLE_WEIGHT = re.compile(r"%-*([0-9]{1,2})\.?([0-9]*)%")
 # ... and what of that is a number.
 _WEIGHT_NUMBER = re.compile(r"-?\d+(?:\.\d*)?")
-# PHP is_numeric(), without hexadecimal and surrounding blanks.
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 _TRUE_FALSE = ("T", "TRUE", "F", "FALSE")
-
-# The grades Moodle accepts for an answer (question_bank::fraction_options_full());
-# importing any other weight fails in Moodle.
-_POSITIVE_FRACTIONS = (
-    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3,
-    0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05,
-)  # fmt: skip
-MOODLE_FRACTIONS: tuple[float, ...] = (
-    *_POSITIVE_FRACTIONS,
-    0.0,
-    *(-value for value in _POSITIVE_FRACTIONS),
-)
-_FRACTION_TOLERANCE = 0.0000001  # as Moodle's match_grade_options()
-
-
-def _snap_fraction(fraction: float) -> float | None:
-    for option in MOODLE_FRACTIONS:
-        if abs(fraction - option) < _FRACTION_TOLERANCE:
-            return option
-    return None
-
-
-def _percent(fraction: float) -> str:
-    text = repr(round(fraction * 100, 5))
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _unescape(text: str) -> str:
-    return text.translate(_UNESCAPE)
-
-
-def _blank_join(before: str, after: str, blanks: str) -> str:
-    """The text of a missing-word question: the answer block's place becomes BLANK, with
-    the blanks around it reduced to one space (none where there were none)."""
-    left = before.rstrip(blanks)
-    right = after.lstrip(blanks)
-    if left and len(left) != len(before):
-        left += " "
-    if right and len(right) != len(after):
-        right = " " + right
-    return left + BLANK + right
-
-
-# --------------------------------------------------------------------------- reading
-
-
-@dataclass
-class _Span:
-    """A piece of a question's processed text: ``text[start:end]``."""
-
-    start: int
-    end: int
-
-
-class _Block:
-    """One question's lines, joined with escapes replaced by placeholders, remembering the
-    file line of every character."""
-
-    def __init__(self, lines: list[tuple[int, str]]) -> None:
-        chars: list[str] = []
-        where: list[int] = []
-        for number, content in lines:
-            if chars:
-                chars.append("\n")
-                where.append(where[-1])
-            i = 0
-            while i < len(content):
-                char = content[i]
-                following = content[i + 1] if i + 1 < len(content) else ""
-                if char == "\\" and following == "\\":
-                    chars.append("\\")
-                    i += 2
-                elif char == "\\" and following and following in _ESCAPABLE:
-                    chars.append(_PLACEHOLDER[following])
-                    i += 2
-                else:
-                    chars.append(char)
-                    i += 1
-                where.append(number)
-        self.text = "".join(chars)
-        self.where = where
-        self.first_line = lines[0][0]
-
-    def line(self, position: int) -> int:
-        if not self.where:
-            return self.first_line
-        return self.where[min(max(position, 0), len(self.where) - 1)]
-
-    def trim(self, span: _Span) -> _Span:
-        start, end = span.start, span.end
-        while start < end and self.text[start] in _WS:
-            start += 1
-        while end > start and self.text[end - 1] in _WS:
-            end -= 1
-        return _Span(start, end)
-
-    def piece_line(self, span: _Span) -> int:
-        """The line where a piece's text starts (where the piece starts, if it is blank)."""
-        trimmed = self.trim(span)
-        return self.line(trimmed.start if trimmed.start < trimmed.end else span.start)
-
-    def get(self, span: _Span) -> str:
-        return self.text[span.start : span.end]
-
-    def split(self, span: _Span, separators: str, starters: str = "") -> list[_Span]:
-        """``span`` cut at every separator (dropped) and before every starter (kept)."""
-        pieces: list[_Span] = []
-        start = span.start
-        for k in range(span.start, span.end):
-            char = self.text[k]
-            if char in separators:
-                pieces.append(_Span(start, k))
-                start = k + 1
-            elif char in starters:
-                pieces.append(_Span(start, k))
-                start = k
-        pieces.append(_Span(start, span.end))
-        return pieces
 
 
 class _Reader:
@@ -577,50 +430,6 @@ class _Reader:
             question.true_feedback, question.false_feedback = wrong, right
 
 
-def _numerical_value(text: str, line: int) -> tuple[float, float]:
-    """``value``, ``value:tolerance`` or ``min..max`` as (value, tolerance)."""
-    dots = text.find("..")
-    colon = text.find(":")
-    if dots > 0:
-        low, high = text[:dots].strip(_WS), text[dots + 2 :].strip(_WS)
-        _check_number(low, line, text)
-        _check_number(high, line, text)
-        value = (float(high) + float(low)) / 2
-        if not math.isfinite(value):  # the sum overflows: 1e308..1.7e308
-            raise _not_a_number(line, text)
-        return value, float(high) - value
-    if colon > 0:
-        value_text, tolerance_text = text[:colon].strip(_WS), text[colon + 1 :].strip(_WS)
-    else:
-        value_text, tolerance_text = text, "0"
-    _check_number(value_text, line, text)
-    _check_number(tolerance_text, line, text)
-    return float(value_text), float(tolerance_text)
-
-
-def _check_number(text: str, line: int, answer: str) -> None:
-    if not _NUMBER.fullmatch(text) or not math.isfinite(float(text)):
-        raise _not_a_number(line, answer)
-
-
-def _not_a_number(line: int, answer: str) -> GiftError:
-    return GiftError(
-        line,
-        f"'{answer}' is not a number: write value, value:tolerance or min..max "
-        "(e.g. 3, 3:0.5 or 2..4)",
-    )
-
-
-def _metadata(comments: str) -> tuple[str, list[str]]:
-    """The idnumber and tags in a question's comment lines, as Moodle reads them."""
-    id_number = ""
-    match = _ID.search(comments)
-    if match:
-        id_number = match.group(1).strip(_WS).replace("\\]", "]")
-    tags = [m.strip(_WS).replace("\\]", "]") for m in _TAG.findall(comments)]
-    return id_number, [tag for tag in tags if tag]
-
-
 def parse_gift(text: str, *, file: str = "") -> tuple[list[Question], list[GiftWarning]]:
     """The questions of a GIFT file and warnings about what Podium reads differently from
     what was probably meant; raises :class:`GiftError` (with ``file`` set) at the first
@@ -632,239 +441,3 @@ def parse_gift(text: str, *, file: str = "") -> tuple[list[Question], list[GiftW
         error.file = file
         raise
     return reader.questions, reader.warnings
-
-
-# --------------------------------------------------------------------------- writing
-
-_ESCAPES = str.maketrans(
-    {
-        "\\": "\\\\",
-        "#": "\\#",
-        "=": "\\=",
-        "~": "\\~",
-        "{": "\\{",
-        "}": "\\}",
-        ":": "\\:",
-        "\n": "\\n",
-    }
-)
-# Blanks that stay blanks in a written line (line breaks are written as \n).
-_LINE_BLANKS = " \t\0\x0b"
-
-
-def _normalise(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _escape(text: str) -> str:
-    return _normalise(text).translate(_ESCAPES)
-
-
-def _starts_with_format(text: str) -> bool:
-    close = text.find("]")
-    return text.startswith("[") and close > 0 and text[1:close] in _FORMATS
-
-
-def _sub(text: str, question: Question, *, weighted: bool = False) -> str:
-    """An answer's or feedback's text, with the question's [format] in front where the
-    text itself would otherwise be read as a format or a weight."""
-    if _starts_with_format(text) or (weighted and text.startswith("%")):
-        return f"[{question.text_format.value}]" + _escape(text)
-    return _escape(text)
-
-
-def _number(value: float) -> str:
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"cannot write the number {value!r} in GIFT")
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
-def _weight(fraction: float) -> str:
-    return f"%{_percent(fraction)}%"
-
-
-def _check_fraction(fraction: float, question: Question) -> None:
-    if _snap_fraction(fraction) != fraction:
-        raise ValueError(
-            f"question {_label(question)}: the grade {fraction!r} is not one Moodle accepts"
-        )
-
-
-def _label(question: Question) -> str:
-    return repr(question.name or question.text[:40])
-
-
-def _check_writable(question: Question) -> None:
-    label = _label(question)
-    if "\n" in _normalise(question.category):
-        raise ValueError(f"question {label}: a category cannot contain a line break")
-    for tag in question.tags:
-        if re.search(r"[<>`\x00-\x1f\x7f]", tag) or "[id:" in tag or not tag.strip(_WS):
-            raise ValueError(f"question {label}: the tag {tag!r} cannot be written in GIFT")
-    if re.search(r"[\x00-\x1f\x7f]", question.id_number) or "[tag:" in question.id_number:
-        raise ValueError(f"question {label}: the id {question.id_number!r} cannot be written")
-    for choice in question.choices:
-        _check_fraction(choice.fraction, question)
-        if not choice.text.strip(_WS):
-            raise ValueError(f"question {label}: an answer has no text")
-    for answer in question.numerical:
-        _check_fraction(answer.fraction, question)
-    kind = question.type
-    if kind == QType.description:
-        if not question.text.strip(_WS):
-            raise ValueError(f"question {label}: a description needs a text")
-        if question.general_feedback:
-            raise ValueError(f"question {label}: a description cannot have general feedback")
-    elif kind == QType.single:
-        fractions = [c.fraction for c in question.choices]
-        if len(fractions) < 2 or 1.0 not in fractions or all(f == 1.0 for f in fractions):
-            raise ValueError(
-                f"question {label}: a single-answer multiple choice question needs at "
-                "least 2 answers, one of them worth 100% and one not"
-            )
-    elif kind == QType.multiple:
-        if len(question.choices) < 2:
-            raise ValueError(f"question {label}: a multiple choice question needs 2 answers")
-    elif kind == QType.short:
-        if not question.choices:
-            raise ValueError(f"question {label}: a short answer question needs an answer")
-        if any("->" in c.text or "->" in c.feedback for c in question.choices):
-            raise ValueError(f"question {label}: '->' in a short answer would make it matching")
-    elif kind == QType.numerical:
-        if not question.numerical:
-            raise ValueError(f"question {label}: a numerical question needs an answer")
-    elif kind == QType.matching:
-        if len(question.pairs) < 2 or sum(1 for p in question.pairs if p.question) < 2:
-            raise ValueError(f"question {label}: a matching question needs 2 questions")
-        for pair in question.pairs:
-            if "->" in pair.question or not pair.answer.strip(_WS):
-                raise ValueError(f"question {label}: the pair {pair!r} cannot be written")
-    elif kind == QType.truefalse and question.correct is None:
-        raise ValueError(f"question {label}: a true/false question needs its answer")
-
-
-def _answer_items(question: Question) -> list[str]:
-    """The answers of a question, one GIFT item each."""
-    items: list[str] = []
-    kind = question.type
-    if kind in (QType.single, QType.multiple):
-        for choice in question.choices:
-            if kind == QType.single and choice.fraction == 1.0:
-                marker = "="
-            elif choice.fraction == 0:
-                marker = "~"
-            else:
-                marker = "~" + _weight(choice.fraction)
-            item = marker + _sub(choice.text, question, weighted=True)
-            if choice.feedback:
-                item += "#" + _sub(choice.feedback, question)
-            items.append(item)
-    elif kind == QType.short:
-        for choice in question.choices:
-            marker = "=" if choice.fraction == 1.0 else "=" + _weight(choice.fraction)
-            item = marker + _sub(choice.text, question, weighted=True)
-            if choice.feedback:
-                item += "#" + _sub(choice.feedback, question)
-            items.append(item)
-    elif kind == QType.numerical:
-        only = len(question.numerical) == 1 and question.numerical[0].fraction == 1.0
-        for answer in question.numerical:
-            marker = "=" if answer.fraction == 1.0 else "=" + _weight(answer.fraction)
-            if only:
-                marker = ""  # the plain {#value:tolerance}
-            item = f"{marker}{_number(answer.value)}:{_number(answer.tolerance)}"
-            if answer.feedback:
-                item += "#" + _sub(answer.feedback, question)
-            items.append(item)
-    elif kind == QType.matching:
-        for pair in question.pairs:
-            items.append(f"={_sub(pair.question, question)} -> {_escape(pair.answer)}")
-    return items
-
-
-def _answer_block(question: Question, *, inline: bool) -> str:
-    general = ""
-    if question.general_feedback:
-        general = "####" + _sub(question.general_feedback, question)
-    kind = question.type
-    if kind == QType.essay:
-        return "{" + general + "}"
-    if kind == QType.truefalse:
-        if question.correct:
-            text, right, wrong = "TRUE", question.true_feedback, question.false_feedback
-        else:
-            text, right, wrong = "FALSE", question.false_feedback, question.true_feedback
-        if wrong:
-            text += "#" + _sub(wrong, question)
-        elif right:
-            text += "#"
-        if right:
-            text += "#" + _sub(right, question)
-        return "{" + text + general + "}"
-    opening = "{#" if kind == QType.numerical else "{"
-    items = _answer_items(question)
-    if inline:
-        return opening + " ".join(items + ([general] if general else [])) + "}"
-    lines = [opening, *("\t" + item for item in items)]
-    if general:
-        lines.append("\t" + general)
-    return "\n".join(lines) + "\n}"
-
-
-def _write_question(question: Question) -> str:
-    _check_writable(question)
-    text = _normalise(question.text)
-    head = f"::{_escape(question.name)}::" if question.name else ""
-    if (
-        question.text_format != TextFormat.moodle
-        or _starts_with_format(text)
-        or (not head and text.startswith(("//", "\ufeff")))  # a comment; the file's BOM
-    ):
-        head += f"[{question.text_format.value}]"
-    if question.type == QType.description:
-        return head + _escape(text)
-    blank = text.find(BLANK)
-    if blank >= 0:
-        before, after = text[:blank], text[blank + len(BLANK) :]
-        if after.strip(_WS) and _blank_join(before, after, _LINE_BLANKS) == text:
-            block = _answer_block(question, inline=True)
-            return head + _escape(before) + block + _escape(after)
-    inline = question.type in (QType.essay, QType.truefalse) or (
-        len(question.choices) + len(question.numerical) == 1
-    )
-    separator = " " if text else ""
-    return head + _escape(text) + separator + _answer_block(question, inline=inline)
-
-
-def _marker(value: str) -> str:
-    """An id or tag inside its ``[id:...]``/``[tag:...]``: ``]`` escaped, and a blank
-    before the closing ``]`` after a final backslash, which would otherwise escape it (the
-    reader trims the blank, as Moodle does)."""
-    value = value.replace("]", "\\]")
-    return value + " " if value.endswith("\\") else value
-
-
-def write_gift(questions: list[Question]) -> str:
-    """Canonical GIFT for ``questions``: Moodle imports it, and :func:`parse_gift` reads it
-    back into equal questions (apart from ``line``). Raises ValueError for a question GIFT
-    cannot express (e.g. a single-answer question without a 100% answer)."""
-    blocks: list[str] = []
-    category = ""
-    for question in questions:
-        if question.category != category:
-            category = question.category
-            path = _normalise(category).replace("\\", "\\\\")
-            blocks.append(f"{_CATEGORY} {path}" if path else _CATEGORY)
-        lines: list[str] = []
-        markers: list[str] = []
-        if question.id_number.strip(_WS):
-            markers.append(f"[id:{_marker(question.id_number)}]")
-        markers += [f"[tag:{_marker(tag)}]" for tag in question.tags]
-        if markers:
-            lines.append("// " + " ".join(markers))
-        lines.append(_write_question(question))
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + "\n" if blocks else ""

@@ -1,6 +1,6 @@
-"""Quiz questions as data, independent of the database and of GIFT. ``gift.py`` reads and
-writes them as Moodle GIFT text; ``grading.py`` scores responses against them; the
-database stores them as JSON (``to_dict`` / ``from_dict``)."""
+"""Quiz questions as data, independent of the database and of GIFT. ``gift/`` reads and
+writes them as Moodle GIFT text; ``app/quizzes/grading.py`` scores responses against them;
+the database stores them as JSON (``to_dict`` / ``from_dict``)."""
 
 from __future__ import annotations
 
@@ -111,24 +111,3 @@ BLANK = "_____"  # where a missing-word question's answer goes in its text
 class GiftWarning:
     line: int
     message: str
-
-
-class QuizReveal(StrEnum):
-    after_submit = "after-submit"   # correct answers shown after each submitted attempt
-    after_pass = "after-pass"  # noqa: S105  (once the quiz is passed or no attempts are left)
-    never = "never"
-
-
-class ScorePolicy(StrEnum):
-    best = "best"
-    last = "last"
-
-
-@dataclass
-class QuizSettings:
-    pass_mark: int = 70                 # percent
-    attempts: int = 0                   # 0 = unlimited
-    shuffle: bool = True                # shuffle choices (and matching answers)
-    time_limit: int | None = None       # minutes, enforced on the server
-    score: ScorePolicy = ScorePolicy.best
-    reveal: QuizReveal = QuizReveal.after_submit

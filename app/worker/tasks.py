@@ -10,8 +10,8 @@ from procrastinate import RetryStrategy
 from app.jobs.registry import JobEnv, task
 from app.learning import summary
 from app.mail import delivery
-from app.notifications import schedule
 from app.notifications import service as notifications
+from app.worker import schedule
 
 
 @task("send_email", retry=lambda s: RetryStrategy(max_attempts=s.mail_max_attempts,

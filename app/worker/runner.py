@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 
-import app.jobs.tasks  # noqa: F401  (registers every task)
+import app.worker.tasks  # noqa: F401  (registers every task)
 from app.jobs import engine_pg
 from app.jobs.local import LocalRunner
 from app.jobs.registry import JobEnv

@@ -13,6 +13,10 @@ from sqlmodel import Session, col, select
 from app.courses.urls import course_url
 from app.models import Course, Enrolment, Notification, Role, User
 from app.notifications.service import notify
+from app.quizzes.service import pending_attempts
+from app.reports.filters import ReportFilter
+from app.reports.service import figures, scope
+from app.workbooks.service import review_queue
 
 REMIND_DAYS_BEFORE = (7, 1)
 
@@ -86,9 +90,6 @@ def due_reminders(session: Session, *, now: datetime, limit: int = 500) -> int:
 
 def review_digests(session: Session, *, now: datetime) -> int:
     """One digest a day for each trainer and admin while work waits for them."""
-    from app.quizzes.service import pending_attempts
-    from app.workbooks.service import review_queue
-
     submissions = review_queue(session)
     essays = pending_attempts(session)
     if not submissions and not essays:
@@ -109,9 +110,6 @@ def review_digests(session: Session, *, now: datetime) -> int:
 
 def programme_summaries(session: Session, *, now: datetime) -> int:
     """The weekly summary of the whole programme for each HR user and admin."""
-    from app.reports.filters import ReportFilter
-    from app.reports.service import figures, scope
-
     totals = figures(session, scope(session, ReportFilter(), today=now.date()))
     params = {"enrolled": totals.enrolled, "started": totals.started,
               "completed": totals.completed, "overdue": totals.overdue,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from app.activities.kinds import KINDS, WorkbookKind
 from app.content.forms import CsrfForm, posted
 from app.content.limits import LIMITS, measure
 from app.deps import CurrentUser, ExecutiveUser, Ordinal, SessionDep
@@ -17,7 +18,6 @@ from app.web import redirect, render
 from app.workbooks import service
 from app.workbooks.compare import compare
 from app.workbooks.forms import INPUT_NAME, CounterForm
-from app.workbooks.kinds import KINDS, WorkbookKind
 
 router = APIRouter()
 
