@@ -173,6 +173,29 @@ async def main_async(args: argparse.Namespace) -> None:
             "heartbeat": lambda: client.request("POST", lesson_path + "/time",
                                                 form={"seconds": "15"}, headers=hx),
         }
+        course_page = await client.request("GET", f"/courses/{COURSE}")
+        quiz = re.search(rf'href="/courses/{COURSE}/quizzes/([a-z0-9-]+)"', course_page.text)
+        if quiz is not None:
+            quiz_path = f"/courses/{COURSE}/quizzes/{quiz.group(1)}"
+            started = await client.request("POST", quiz_path + "/attempts",
+                                           form={"csrf_token": csrf})
+            attempt_path = started.headers.get("location", "")
+            attempt = await client.request("GET", attempt_path)
+            question = re.search(r'/answers/(\d+)"', attempt.text)
+            if attempt.status == 200 and question is not None:
+                qid = question.group(1)
+                flip = iter(range(10**9))
+                targets["attempt"] = lambda: client.request("GET", attempt_path)
+                targets["answer"] = lambda: client.request(
+                    "POST", f"{attempt_path}/answers/{qid}",
+                    form={f"q{qid}": str(next(flip) % 2)}, headers=hx)
+                targets["answer-same"] = lambda: client.request(
+                    "POST", f"{attempt_path}/answers/{qid}", form={f"q{qid}": "0"},
+                    headers=hx)
+        targets["persona"] = lambda: client.request(
+            "POST", "/persona/steps/role/autosave",
+            form={"role": f"Chief Executive {next(counter)}"}, headers=hx)
+        counter = iter(range(10**9))
         if args.extra:
             for spec in args.extra:
                 name, method, path = spec.split(":", 2)
