@@ -16,6 +16,7 @@ comes back.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -96,7 +97,7 @@ def test_the_house_keeps_its_contracts():
     result = lint_imports(ROOT)
     report = result.stdout.partition("Broken contracts")[2] or result.stdout + result.stderr
     assert result.returncode == 0, f"An import of app/ breaks the house:\n{report}"
-    assert "3 kept, 0 broken" in result.stdout
+    assert re.search(r"Contracts: [1-9]\d* kept, 0 broken", result.stdout), result.stdout
 
 
 def test_no_two_modules_of_app_import_each_other():
