@@ -4,13 +4,19 @@ In one run, in a temporary directory with a fresh database (SQLite by default):
 
 1. ``podium db upgrade`` and ``bench/reports_dataset.py`` (100,000 executives in the
    course ``executive-enablement`` by default);
-2. the exports through the CLI, each in its own process: wall time and the process's
+2. the floor of the CSV export: ``bench/reports_bare.py``, a process that runs the SQL
+   the app's CSV export sends (captured from the app) with the bare DB-API driver and
+   writes the same columns with the ``csv`` module; ``--csv-rounds`` times;
+3. the exports through the CLI, each in its own process: wall time and the process's
    peak RSS (``os.wait4``), against a baseline process of the same command with
-   ``--help`` (imports the app, does no work), and the rows and size of the file;
-3. the dashboard: sequential signed-in GETs of ``/reports`` with several filters, against
+   ``--help`` (imports the app, does no work), and the rows and size of the file (the
+   CSV export ``--csv-rounds`` times);
+4. the dashboard: sequential signed-in GETs of ``/reports`` with several filters, against
    a small signed-in page of the same app (``/account``): median, p95 and max;
-4. the exports over HTTP from a single-process uvicorn: time to the headers and to the
-   first body byte, total time, bytes, rows and the server process's RSS growth.
+5. the exports over HTTP from a single-process uvicorn: time to the headers and to the
+   first body byte, total time, bytes, rows and the server process's RSS growth (the
+   CSV download ``--csv-rounds`` times);
+6. the CSV export against the bare script: the medians and their ratios.
 
 Prints a table and writes JSON to ``bench/results/reports-<timestamp>.json``. See
 ``bench/README.md``.
@@ -91,8 +97,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="timed GETs of every dashboard URL, after one warm-up each")
     parser.add_argument("--baseline-path", default="/account",
                         help="small signed-in page the dashboard is compared with")
+    parser.add_argument("--csv-rounds", type=int, default=3,
+                        help="runs of the bare script, the CLI CSV export and the HTTP CSV "
+                             "export; their medians are compared (default 3)")
+    parser.add_argument("--max-csv-ratio", type=float, default=4.0,
+                        help="target: CSV export time / bare script time (default 4)")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=("cli-exports", "dashboard", "http-exports"),
+                        choices=("bare", "cli-exports", "dashboard", "http-exports"),
                         help="leave out one part of the measurement (repeatable)")
     parser.add_argument("--max-growth-mib", type=float, default=100.0,
                         help="target: peak RSS growth of an export (default 100 MiB)")
@@ -102,8 +113,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep-tmp", action="store_true",
                         help="keep the temporary directory (database, exports, logs)")
     args = parser.parse_args(argv)
-    if args.executives < 1 or args.rounds < 1:
-        parser.error("--executives and --rounds must be at least 1")
+    if args.executives < 1 or args.rounds < 1 or args.csv_rounds < 1:
+        parser.error("--executives, --rounds and --csv-rounds must be at least 1")
     if args.existing_dataset and not args.database_url:
         parser.error("--existing-dataset needs --database-url")
     return args
@@ -232,6 +243,42 @@ def rows_problem(check: FileCheck, expected: int, what: str) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- bare script
+
+
+def measure_bare(env: dict[str, str], tmp: Path, database_url: str, expected_rows: int,
+                 rounds: int, failures: list[str], notes: list[str]) -> dict[str, Any]:
+    """The app's CSV SELECT run by the bare driver and written with ``csv``, ``rounds``
+    times, each in its own process (``bench/reports_bare.py``)."""
+    query = tmp / "bare-query.pickle"
+    log("capturing the CSV export's SQL (bench/reports_bare.py capture)")
+    run_checked([str(VENV_BIN / "python"), str(BENCH_DIR / "reports_bare.py"), "capture",
+                 "--database-url", database_url, "--course", COURSE_SLUG, str(query)], env,
+                "bench/reports_bare.py capture")
+    runs: list[ProcessRun] = []
+    check = FileCheck()
+    for number in range(1, rounds + 1):
+        out = tmp / "bare.csv"
+        run = run_measured([str(VENV_BIN / "python"), str(BENCH_DIR / "reports_bare.py"),
+                            "run", str(query), database_url, str(out)], env,
+                           tmp / f"bare-{number}.log")
+        runs.append(run)
+        if run.exit_code != 0:
+            failures.append(f"bare script: `{run.command}` exited {run.exit_code}: "
+                            f"{last_line(run.output_tail)}")
+            break
+        if number == 1:
+            check = count_file(out, "csv")
+            problem = rows_problem(check, expected_rows, "bare script")
+            if problem:
+                failures.append(problem)
+        log(f"  bare script round {number}: {run.seconds:.2f} s, peak RSS "
+            f"{fmt(run.peak_rss_mib, 0, 1)} MiB ({last_line(run.output_tail)})")
+    good = [r.seconds for r in runs if r.exit_code == 0]
+    return {"runs": [asdict(r) for r in runs], "file": asdict(check),
+            "median_s": round(statistics.median(good), 3) if good else None}
+
+
 # --------------------------------------------------------------------------- CLI exports
 
 
@@ -249,7 +296,7 @@ def cli_command(fmt_name: str, out: Path, *extra: str) -> list[str]:
             "--course", COURSE_SLUG, *extra, "--out", str(out)]
 
 
-def measure_cli(env: dict[str, str], tmp: Path, expected_rows: int,
+def measure_cli(env: dict[str, str], tmp: Path, expected_rows: int, csv_rounds: int,
                 failures: list[str], notes: list[str]) -> dict[str, Any]:
     log("CLI baseline: podium reports export --help")
     baseline = run_measured([str(VENV_BIN / "podium"), "reports", "export", "--help"], env,
@@ -298,9 +345,21 @@ def measure_cli(env: dict[str, str], tmp: Path, expected_rows: int,
         log(f"  {run.seconds:.2f} s, peak RSS {fmt(run.peak_rss_mib, 0, 1)} MiB "
             f"(help baseline {fmt(base_rss, 0, 1)} MiB), {check.data_rows} rows, "
             f"{check.bytes} bytes")
+    csv_seconds = [e.run.seconds for e in exports if e.name == "cli csv" and e.run.exit_code == 0]
+    for number in range(2, csv_rounds + 1 if csv_seconds else 0):
+        run = run_measured(cli_command("csv", tmp / "export-again.csv"), env,
+                           tmp / f"cli-csv-{number}.log")
+        if run.exit_code != 0:
+            failures.append(f"cli csv round {number}: exited {run.exit_code}: "
+                            f"{last_line(run.output_tail)}")
+            break
+        csv_seconds.append(run.seconds)
+        log(f"  cli csv round {number}: {run.seconds:.2f} s")
     return {"baseline": asdict(baseline),
             "empty": {k: asdict(v) for k, v in empty.items()},
-            "exports": [asdict(e) for e in exports]}
+            "exports": [asdict(e) for e in exports],
+            "csv_seconds": csv_seconds,
+            "csv_median_s": round(statistics.median(csv_seconds), 3) if csv_seconds else None}
 
 
 def last_line(text: str) -> str:
@@ -537,6 +596,7 @@ def measure_http_exports(spec: AppSpec, tmp: Path, expected_rows: int,
                          args: argparse.Namespace, failures: list[str],
                          notes: list[str]) -> dict[str, Any]:
     results = []
+    csv_seconds: list[float] = []
     for fmt_name in ("csv", "xlsx"):
         path = reports_path(f"/reports/export.{fmt_name}")
         export = HttpExport(f"http {fmt_name}", path)
@@ -578,6 +638,20 @@ def measure_http_exports(spec: AppSpec, tmp: Path, expected_rows: int,
                     export.server_peak_mib - export.server_rss_before_mib, 1)
             if server.process.poll() is not None:
                 export.error = (export.error or "") + " (the server died)"
+            if fmt_name == "csv" and not export.error and export.total_s is not None:
+                csv_seconds.append(export.total_s)
+                for number in range(2, args.csv_rounds + 1):  # time only, same server
+                    again = HttpExport(f"http csv round {number}", path)
+                    try:
+                        download(server.port, path, browser.cookie_header(),
+                                 tmp / "http-export-again.csv", again)
+                    except REQUEST_ERRORS as exc:
+                        again.error = request_error(exc)
+                    if again.error or again.total_s is None:
+                        failures.append(f"GET {path} round {number}: {again.error}")
+                        break
+                    csv_seconds.append(again.total_s)
+                    log(f"  http csv round {number}: {again.total_s:.2f} s")
         tracebacks, kinds = server.errors()  # after the stop: the whole log
         if tracebacks:
             failures.append(f"{export.name}: the server logged {tracebacks} tracebacks: "
@@ -595,14 +669,33 @@ def measure_http_exports(spec: AppSpec, tmp: Path, expected_rows: int,
             notes.append(f"{export.name}: {export.file.note}")
         log(f"  {export.total_s} s, first byte at {export.first_byte_ms} ms, server growth "
             f"{export.server_growth_mib} MiB, {export.file.data_rows} rows")
-    return {"exports": [asdict(e) for e in results]}
+    return {"exports": [asdict(e) for e in results], "csv_seconds": csv_seconds,
+            "csv_median_s": round(statistics.median(csv_seconds), 3) if csv_seconds else None}
 
 
 # --------------------------------------------------------------------------- report
 
 
+def csv_comparison(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The medians of the bare script and of the app's CSV exports, and their ratios."""
+    bare = (document.get("bare") or {}).get("median_s")
+    if not bare:
+        return None
+    cli = (document.get("cli") or {}).get("csv_median_s")
+    http = (document.get("http") or {}).get("csv_median_s")
+    return {"bare_s": bare, "cli_s": cli, "http_s": http,
+            "cli_ratio": round(cli / bare, 2) if cli else None,
+            "http_ratio": round(http / bare, 2) if http else None}
+
+
 def targets_missed(document: dict[str, Any], args: argparse.Namespace) -> list[str]:
     missed = []
+    comparison = document.get("csv_vs_bare") or {}
+    for name in ("cli", "http"):
+        ratio = comparison.get(f"{name}_ratio")
+        if ratio is not None and ratio > args.max_csv_ratio:
+            missed.append(f"TARGET MISSED: the {name.upper()} CSV export took {ratio:.1f} "
+                          f"times the bare script (target {args.max_csv_ratio:.1f})")
     exports = (document.get("cli", {}).get("exports", [])
                + document.get("http", {}).get("exports", []))
     for export in exports:
@@ -669,6 +762,19 @@ def format_table(document: dict[str, Any]) -> str:
                          f"{fmt(size, 10, 1)}" + (f"  ERROR {e['error']}" if e["error"] else ""))
         lines.append("growth = server peak RSS during the export - its RSS before it "
                      "(after a warm-up export matching no rows)")
+    comparison = document.get("csv_vs_bare")
+    if comparison:
+        rounds = document["settings"]["csv_rounds"]
+        header = f"{'CSV vs bare script':<22}{'median s':>10}{'x bare':>8}"
+        lines += ["", header, "-" * len(header),
+                  f"{'bare script':<22}{fmt(comparison['bare_s'], 10)}{fmt(1.0, 8)}",
+                  f"{'podium reports export':<22}{fmt(comparison['cli_s'], 10)}"
+                  f"{fmt(comparison['cli_ratio'], 8)}",
+                  f"{'GET /reports/export.csv':<22}{fmt(comparison['http_s'], 10)}"
+                  f"{fmt(comparison['http_ratio'], 8)}",
+                  f"medians of {rounds} round(s); the bare script is the export's own SELECT "
+                  "through the DB-API driver, written with the csv module (its own process; "
+                  "the CLI's wall time includes starting Python and importing the app)"]
     return "\n".join(lines)
 
 
@@ -723,6 +829,7 @@ def measure(args: argparse.Namespace, started: datetime, tmp: Path) -> int:
         "database": kind, "database_url": redact(database_url),
         "settings": {"executives": args.executives, "seed": args.seed, "rounds": args.rounds,
                      "baseline_path": args.baseline_path, "skip": args.skip,
+                     "csv_rounds": args.csv_rounds, "max_csv_ratio": args.max_csv_ratio,
                      "max_growth_mib": args.max_growth_mib,
                      "max_dashboard_ms": args.max_dashboard_ms,
                      "existing_dataset": args.existing_dataset},
@@ -733,8 +840,15 @@ def measure(args: argparse.Namespace, started: datetime, tmp: Path) -> int:
     failures: list[str] = []
     notes: list[str] = []
 
+    if "bare" not in args.skip:
+        try:
+            document["bare"] = measure_bare(env, tmp, database_url, expected, args.csv_rounds,
+                                            failures, notes)
+        except BenchError as exc:
+            failures.append(f"bare script: {exc}")
+
     if "cli-exports" not in args.skip:
-        document["cli"] = measure_cli(env, tmp, expected, failures, notes)
+        document["cli"] = measure_cli(env, tmp, expected, args.csv_rounds, failures, notes)
 
     spec = AppSpec("podium", "app.main:create_app", env, "/login")
     if "dashboard" not in args.skip:
@@ -758,6 +872,7 @@ def measure(args: argparse.Namespace, started: datetime, tmp: Path) -> int:
         except BenchError as exc:
             failures.append(f"HTTP exports: {exc}")
 
+    document["csv_vs_bare"] = csv_comparison(document)
     failures += targets_missed(document, args)
     document["failures"], document["notes"] = failures, notes
     result_file = write_results(args.results_dir / f"reports-{started:%Y%m%dT%H%M%SZ}.json",
