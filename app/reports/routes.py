@@ -83,7 +83,8 @@ def export_csv(request: Request, user: HRUser, session: SessionDep,
                database: DatabaseDep) -> Response:
     where = _export_scope(request, session)
     after = BackgroundTasks()
-    after.add_task(database.run_write, partial(exports.record_export, where=where, fmt="csv"))
+    after.add_task(database.run_write,
+                   partial(exports.record_export, flt=where.filter, fmt="csv"))
     return StreamingResponse(
         _stream_csv(database, where), media_type=exports.CSV_MEDIA_TYPE,
         headers=download_headers(exports.filename(where, "csv", utcnow())), background=after)
@@ -94,7 +95,7 @@ async def _stream_csv(database: Database, where: service.Scope) -> AsyncIterator
     by now; this one is taken like any request's (bounded, first come first served)."""
     async with database.request_transaction(write=False) as session:
         report = await anyio.to_thread.run_sync(exports.report, session, where)
-        chunks = exports.csv_chunks(report.headers, report.rows)
+        chunks = exports.csv_file(report)
         while (chunk := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
             yield chunk
 
@@ -113,7 +114,8 @@ def export_xlsx(request: Request, user: HRUser, session: SessionDep,
         raise
     after = BackgroundTasks()
     after.add_task(path.unlink, missing_ok=True)
-    after.add_task(database.run_write, partial(exports.record_export, where=where, fmt="xlsx"))
+    after.add_task(database.run_write,
+                   partial(exports.record_export, flt=where.filter, fmt="xlsx"))
     return FileResponse(path, media_type=exports.XLSX_MEDIA_TYPE,
                         headers=download_headers(exports.filename(where, "xlsx", utcnow())),
                         background=after)
