@@ -61,15 +61,22 @@ class Requested:
 def request(session: Session, *, user_id: int, where: service.Scope,
             now: datetime | None = None) -> Requested:
     """Ask for the XLSX workbook of a view: above ``BACKGROUND_ROWS`` rows, record the
-    request and queue the job that prepares it (both commit with the caller)."""
+    request and queue the job that prepares it (both commit with the caller); the same
+    view asked for again while its workbook is being prepared is that same request."""
     rows = exports.count_rows(session, where)
     if not in_background(rows):
         return Requested(None, rows)
+    filters = json.dumps(where.filter.params(), sort_keys=True)
+    waiting = session.exec(select(ReportExport).where(  # a second click while it is prepared
+        ReportExport.user_id == user_id, ReportExport.status == PENDING,
+        ReportExport.filters == filters, ReportExport.as_of == where.today)).first()
+    if waiting is not None:
+        return Requested(waiting, rows)
     now = now or utcnow()
     export = ReportExport(
-        user_id=user_id, format="xlsx", filters=json.dumps(where.filter.params()),
-        as_of=where.today, filename=exports.filename(where, "xlsx", now), status=PENDING,
-        created_at=now, expires_at=now + KEEP)
+        user_id=user_id, format="xlsx", filters=filters, as_of=where.today,
+        filename=exports.filename(where, "xlsx", now), status=PENDING, created_at=now,
+        expires_at=now + KEEP)
     session.add(export)
     session.flush()
     defer(session, TASK, export_id=export.id)

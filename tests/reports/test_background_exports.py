@@ -88,6 +88,10 @@ def test_a_large_view_is_prepared_in_the_background_and_its_owner_downloads_it(
     [export] = exports_in(database)
     assert response.headers["location"] == f"/reports/exports/{export.id}"
     assert (export.user_id, export.status, export.format) == (hr.id, "pending", "xlsx")
+    # A second click while it is being prepared is the same request (one job).
+    again = ask(hr_client)
+    assert again.headers["location"] == f"/reports/exports/{export.id}"
+    assert len(exports_in(database)) == 1
     assert export.expires_at - export.created_at == timedelta(days=7)
     page = hr_client.get(f"/reports/exports/{export.id}")
     assert page.status_code == 200 and BEING_PREPARED in page.text
