@@ -4,13 +4,20 @@ In one run, in a temporary directory with a fresh database (SQLite by default):
 
 1. ``podium db upgrade`` and ``bench/reports_dataset.py`` (100,000 executives in the
    course ``executive-enablement`` by default);
-2. the exports through the CLI, each in its own process: wall time and the process's
+2. the floor of the CSV export: ``bench/reports_bare.py``, a process that runs the SQL
+   the app's CSV export sends (captured from the app) with the bare DB-API driver and
+   writes the same columns with the ``csv`` module, once before each timed CSV export of
+   the next steps;
+3. the exports through the CLI, each in its own process: wall time and the process's
    peak RSS (``os.wait4``), against a baseline process of the same command with
-   ``--help`` (imports the app, does no work), and the rows and size of the file;
-3. the dashboard: sequential signed-in GETs of ``/reports`` with several filters, against
+   ``--help`` (imports the app, does no work), and the rows and size of the file (the
+   CSV export ``--csv-rounds`` times);
+4. the dashboard: sequential signed-in GETs of ``/reports`` with several filters, against
    a small signed-in page of the same app (``/account``): median, p95 and max;
-4. the exports over HTTP from a single-process uvicorn: time to the headers and to the
-   first body byte, total time, bytes, rows and the server process's RSS growth.
+5. the exports over HTTP from a single-process uvicorn: time to the headers and to the
+   first body byte, total time, bytes, rows and the server process's RSS growth (the
+   CSV download ``--csv-rounds`` times);
+6. the CSV export against the bare script: the medians and their ratios.
 
 Prints a table and writes JSON to ``bench/results/reports-<timestamp>.json``. See
 ``bench/README.md``.
@@ -54,6 +61,7 @@ from lesson_page import (
     Browser,
     Server,
     app_env,
+    csrf_token,
     fmt,
     log,
     redact,
@@ -91,8 +99,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="timed GETs of every dashboard URL, after one warm-up each")
     parser.add_argument("--baseline-path", default="/account",
                         help="small signed-in page the dashboard is compared with")
+    parser.add_argument("--csv-rounds", type=int, default=3,
+                        help="runs of the bare script, the CLI CSV export and the HTTP CSV "
+                             "export; their medians are compared (default 3)")
+    parser.add_argument("--max-csv-ratio", type=float, default=4.0,
+                        help="target: CSV export time / bare script time (default 4)")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=("cli-exports", "dashboard", "http-exports"),
+                        choices=("bare", "cli-exports", "dashboard", "http-exports"),
                         help="leave out one part of the measurement (repeatable)")
     parser.add_argument("--max-growth-mib", type=float, default=100.0,
                         help="target: peak RSS growth of an export (default 100 MiB)")
@@ -102,8 +115,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep-tmp", action="store_true",
                         help="keep the temporary directory (database, exports, logs)")
     args = parser.parse_args(argv)
-    if args.executives < 1 or args.rounds < 1:
-        parser.error("--executives and --rounds must be at least 1")
+    if args.executives < 1 or args.rounds < 1 or args.csv_rounds < 1:
+        parser.error("--executives, --rounds and --csv-rounds must be at least 1")
     if args.existing_dataset and not args.database_url:
         parser.error("--existing-dataset needs --database-url")
     return args
@@ -232,6 +245,63 @@ def rows_problem(check: FileCheck, expected: int, what: str) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- bare script
+
+
+class Bare:
+    """The app's CSV SELECT run by the bare driver and written with ``csv``, each run in
+    its own process (``bench/reports_bare.py``). It runs once before each timed round of
+    the app's CSV exports (CLI and HTTP), so that both sides of the ratio are sampled
+    across the same stretch of the run (a shared machine drifts)."""
+
+    def __init__(self, env: dict[str, str], tmp: Path, database_url: str,
+                 expected_rows: int, failures: list[str]) -> None:
+        self.env, self.tmp, self.database_url = env, tmp, database_url
+        self.expected_rows, self.failures = expected_rows, failures
+        self.query = tmp / "bare-query.pickle"
+        self.runs: list[ProcessRun] = []
+        self.file = FileCheck()
+        self.broken = False
+        log("capturing the CSV export's SQL (bench/reports_bare.py capture)")
+        run_checked([str(VENV_BIN / "python"), str(BENCH_DIR / "reports_bare.py"), "capture",
+                     "--database-url", database_url, "--course", COURSE_SLUG,
+                     str(self.query)], env, "bench/reports_bare.py capture")
+
+    def once(self) -> None:
+        if self.broken:
+            return
+        number = len(self.runs) + 1
+        out = self.tmp / "bare.csv"
+        run = run_measured([str(VENV_BIN / "python"), str(BENCH_DIR / "reports_bare.py"),
+                            "run", str(self.query), self.database_url, str(out)], self.env,
+                           self.tmp / f"bare-{number}.log")
+        self.runs.append(run)
+        if run.exit_code != 0:
+            self.broken = True
+            self.failures.append(f"bare script: `{run.command}` exited {run.exit_code}: "
+                                 f"{last_line(run.output_tail)}")
+            return
+        if number == 1:
+            self.file = count_file(out, "csv")
+            problem = rows_problem(self.file, self.expected_rows, "bare script")
+            if problem:
+                self.failures.append(problem)
+        log(f"  bare script round {number}: {run.seconds:.2f} s, peak RSS "
+            f"{fmt(run.peak_rss_mib, 0, 1)} MiB")
+
+    def summary(self) -> dict[str, Any]:
+        good = [r.seconds for r in self.runs if r.exit_code == 0]
+        return {"runs": [asdict(r) for r in self.runs], "file": asdict(self.file),
+                "median_s": round(statistics.median(good), 3) if good else None}
+
+
+class NoBare:
+    """``--skip bare``."""
+
+    def once(self) -> None:
+        pass
+
+
 # --------------------------------------------------------------------------- CLI exports
 
 
@@ -249,8 +319,8 @@ def cli_command(fmt_name: str, out: Path, *extra: str) -> list[str]:
             "--course", COURSE_SLUG, *extra, "--out", str(out)]
 
 
-def measure_cli(env: dict[str, str], tmp: Path, expected_rows: int,
-                failures: list[str], notes: list[str]) -> dict[str, Any]:
+def measure_cli(env: dict[str, str], tmp: Path, expected_rows: int, csv_rounds: int,
+                bare: Bare | NoBare, failures: list[str], notes: list[str]) -> dict[str, Any]:
     log("CLI baseline: podium reports export --help")
     baseline = run_measured([str(VENV_BIN / "podium"), "reports", "export", "--help"], env,
                             tmp / "cli-help.log", timeout=120)
@@ -272,6 +342,8 @@ def measure_cli(env: dict[str, str], tmp: Path, expected_rows: int,
                          f"{run.exit_code}: {last_line(run.output_tail)}")
 
         out = tmp / f"export.{fmt_name}"
+        if fmt_name == "csv":
+            bare.once()
         log(f"CLI {fmt_name} export of the whole course")
         run = run_measured(cli_command(fmt_name, out), env, tmp / f"cli-{fmt_name}.log")
         name = f"cli {fmt_name}"
@@ -298,9 +370,22 @@ def measure_cli(env: dict[str, str], tmp: Path, expected_rows: int,
         log(f"  {run.seconds:.2f} s, peak RSS {fmt(run.peak_rss_mib, 0, 1)} MiB "
             f"(help baseline {fmt(base_rss, 0, 1)} MiB), {check.data_rows} rows, "
             f"{check.bytes} bytes")
+    csv_seconds = [e.run.seconds for e in exports if e.name == "cli csv" and e.run.exit_code == 0]
+    for number in range(2, csv_rounds + 1 if csv_seconds else 0):
+        bare.once()
+        run = run_measured(cli_command("csv", tmp / "export-again.csv"), env,
+                           tmp / f"cli-csv-{number}.log")
+        if run.exit_code != 0:
+            failures.append(f"cli csv round {number}: exited {run.exit_code}: "
+                            f"{last_line(run.output_tail)}")
+            break
+        csv_seconds.append(run.seconds)
+        log(f"  cli csv round {number}: {run.seconds:.2f} s")
     return {"baseline": asdict(baseline),
             "empty": {k: asdict(v) for k, v in empty.items()},
-            "exports": [asdict(e) for e in exports]}
+            "exports": [asdict(e) for e in exports],
+            "csv_seconds": csv_seconds,
+            "csv_median_s": round(statistics.median(csv_seconds), 3) if csv_seconds else None}
 
 
 def last_line(text: str) -> str:
@@ -507,6 +592,9 @@ class HttpExport:
     server_growth_mib: float | None = None  # peak - before
     peak_source: str | None = None
     error: str | None = None
+    # A view too large for a workbook at once: asked for with a POST, prepared by the
+    # job's body in a process of its own, then the stored file downloaded.
+    background: dict[str, Any] | None = None
 
 
 def download(port: int, path: str, cookie: str, out: Path, export: HttpExport) -> None:
@@ -534,9 +622,10 @@ def download(port: int, path: str, cookie: str, out: Path, export: HttpExport) -
 
 
 def measure_http_exports(spec: AppSpec, tmp: Path, expected_rows: int,
-                         args: argparse.Namespace, failures: list[str],
+                         args: argparse.Namespace, bare: Bare | NoBare, failures: list[str],
                          notes: list[str]) -> dict[str, Any]:
     results = []
+    csv_seconds: list[float] = []
     for fmt_name in ("csv", "xlsx"):
         path = reports_path(f"/reports/export.{fmt_name}")
         export = HttpExport(f"http {fmt_name}", path)
@@ -559,6 +648,15 @@ def measure_http_exports(spec: AppSpec, tmp: Path, expected_rows: int,
                 warm.error = request_error(exc)
             if warm.error or warm.status is None:
                 notes.append(f"warm-up GET {warm.path}: {warm.error or 'no answer'}")
+            if fmt_name == "xlsx":
+                try:
+                    path = prepare_in_background(server, browser, path, spec.env, tmp, export)
+                except (BenchError, *REQUEST_ERRORS) as exc:
+                    export.error = str(exc) if isinstance(exc, BenchError) else request_error(exc)
+                    failures.append(f"{export.name}: {export.error}")
+                    continue
+            if fmt_name == "csv":
+                bare.once()
             export.server_rss_before_mib = proc_status(pid).get("VmRSS")
             reset = reset_peak(pid)
             log(f"HTTP GET {path}")
@@ -578,6 +676,21 @@ def measure_http_exports(spec: AppSpec, tmp: Path, expected_rows: int,
                     export.server_peak_mib - export.server_rss_before_mib, 1)
             if server.process.poll() is not None:
                 export.error = (export.error or "") + " (the server died)"
+            if fmt_name == "csv" and not export.error and export.total_s is not None:
+                csv_seconds.append(export.total_s)
+                for number in range(2, args.csv_rounds + 1):  # time only, same server
+                    bare.once()
+                    again = HttpExport(f"http csv round {number}", path)
+                    try:
+                        download(server.port, path, browser.cookie_header(),
+                                 tmp / "http-export-again.csv", again)
+                    except REQUEST_ERRORS as exc:
+                        again.error = request_error(exc)
+                    if again.error or again.total_s is None:
+                        failures.append(f"GET {path} round {number}: {again.error}")
+                        break
+                    csv_seconds.append(again.total_s)
+                    log(f"  http csv round {number}: {again.total_s:.2f} s")
         tracebacks, kinds = server.errors()  # after the stop: the whole log
         if tracebacks:
             failures.append(f"{export.name}: the server logged {tracebacks} tracebacks: "
@@ -595,14 +708,94 @@ def measure_http_exports(spec: AppSpec, tmp: Path, expected_rows: int,
             notes.append(f"{export.name}: {export.file.note}")
         log(f"  {export.total_s} s, first byte at {export.first_byte_ms} ms, server growth "
             f"{export.server_growth_mib} MiB, {export.file.data_rows} rows")
-    return {"exports": [asdict(e) for e in results]}
+    return {"exports": [asdict(e) for e in results], "csv_seconds": csv_seconds,
+            "csv_median_s": round(statistics.median(csv_seconds), 3) if csv_seconds else None}
+
+
+DOWNLOAD_LINK_RE = re.compile(r'href="(/reports/exports/\d+/download)"')
+
+
+JOB_BODY = ("import sys\n"
+            "from app.db import Database\n"
+            "from app.reports.background import prepare\n"
+            "database = Database(sys.argv[1])\n"
+            "prepare(database, export_id=int(sys.argv[2]))\n"
+            "database.dispose()\n")
+
+
+def prepare_in_background(server: Server, browser: Browser, path: str, env: dict[str, str],
+                          tmp: Path, export: HttpExport) -> str:
+    """If GET ``path`` offers to prepare the workbook in the background (a view over the
+    app's limit), ask for it as the page's button does, run the job's body
+    (``app.reports.background.prepare``, what the ``prepare_report_export`` task calls) in
+    a process of its own (wall time and peak RSS, against the same process for an export
+    that does not exist), check the workbook's page says it is ready, and return its
+    download path; else return ``path`` (the workbook downloads at once).
+
+    Not `podium worker --once`: on a database a worker ran before, it would also run the
+    periodic tasks whose time has come (reminders over 100,000 executives), which are not
+    this measurement; the tests run the task through the real job engines."""
+    offer = browser.request("GET", path)
+    if offer.status != 200 or 'action="/reports/exports"' not in offer.body:
+        return path
+    info: dict[str, Any] = {}
+    export.background = info
+    database_url = env["PODIUM_DATABASE_URL"]
+    job_command = [str(VENV_BIN / "python"), "-c", JOB_BODY, database_url]
+    idle = run_measured([*job_command, "0"], env, tmp / "job-idle.log", timeout=300)
+    info["idle_job"] = asdict(idle)
+    log(f"HTTP POST /reports/exports (the view's workbook in the background; the job's "
+        f"process with nothing to do: {idle.seconds:.1f} s, {fmt(idle.peak_rss_mib, 0, 1)} "
+        "MiB)")
+    started = time.perf_counter()
+    reply = browser.request("POST", "/reports/exports", form={
+        "csrf_token": csrf_token(offer, path), "course": COURSE_SLUG})
+    info["request_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    location = {k.lower(): v for k, v in reply.headers}.get("location", "")
+    if reply.status != 303 or not re.fullmatch(r"/reports/exports/\d+", location):
+        raise BenchError(f"POST /reports/exports answered {reply.status} to {location!r}: "
+                         f"{page_text(reply.body)}")
+    info["page"] = location
+    job = run_measured([*job_command, location.rsplit("/", 1)[1]], env, tmp / "job.log")
+    info["job"] = asdict(job)
+    if job.exit_code != 0:
+        raise BenchError(f"the job's process exited {job.exit_code}: "
+                         f"{last_line(job.output_tail)}")
+    if job.peak_rss_mib and idle.peak_rss_mib and idle.exit_code == 0:
+        info["job_growth_mib"] = round(job.peak_rss_mib - idle.peak_rss_mib, 1)
+    page = browser.request("GET", location)
+    link = DOWNLOAD_LINK_RE.search(page.body)
+    if page.status != 200 or "Your workbook is ready" not in page.body or link is None:
+        raise BenchError(f"after the job, GET {location} answered {page.status}: "
+                         f"{page_text(page.body, 300)}")
+    log(f"  answered in {info['request_ms']:.0f} ms; the job took {job.seconds:.1f} s, peak "
+        f"RSS {fmt(job.peak_rss_mib, 0, 1)} MiB (growth {info.get('job_growth_mib')} MiB)")
+    return link.group(1)
 
 
 # --------------------------------------------------------------------------- report
 
 
+def csv_comparison(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The medians of the bare script and of the app's CSV exports, and their ratios."""
+    bare = (document.get("bare") or {}).get("median_s")
+    if not bare:
+        return None
+    cli = (document.get("cli") or {}).get("csv_median_s")
+    http = (document.get("http") or {}).get("csv_median_s")
+    return {"bare_s": bare, "cli_s": cli, "http_s": http,
+            "cli_ratio": round(cli / bare, 2) if cli else None,
+            "http_ratio": round(http / bare, 2) if http else None}
+
+
 def targets_missed(document: dict[str, Any], args: argparse.Namespace) -> list[str]:
     missed = []
+    comparison = document.get("csv_vs_bare") or {}
+    for name in ("cli", "http"):
+        ratio = comparison.get(f"{name}_ratio")
+        if ratio is not None and ratio > args.max_csv_ratio:
+            missed.append(f"TARGET MISSED: the {name.upper()} CSV export took {ratio:.1f} "
+                          f"times the bare script (target {args.max_csv_ratio:.1f})")
     exports = (document.get("cli", {}).get("exports", [])
                + document.get("http", {}).get("exports", []))
     for export in exports:
@@ -610,6 +803,11 @@ def targets_missed(document: dict[str, Any], args: argparse.Namespace) -> list[s
         if growth is not None and growth > args.max_growth_mib:
             missed.append(f"TARGET MISSED: {export['name']} grew the process by {growth:.0f} "
                           f"MiB (target {args.max_growth_mib:.0f} MiB)")
+        job_growth = (export.get("background") or {}).get("job_growth_mib")
+        if job_growth is not None and job_growth > args.max_growth_mib:
+            missed.append(f"TARGET MISSED: the job preparing {export['name']} grew its "
+                          f"process by {job_growth:.0f} MiB (target {args.max_growth_mib:.0f} "
+                          "MiB)")
     return missed
 
 
@@ -669,6 +867,31 @@ def format_table(document: dict[str, Any]) -> str:
                          f"{fmt(size, 10, 1)}" + (f"  ERROR {e['error']}" if e["error"] else ""))
         lines.append("growth = server peak RSS during the export - its RSS before it "
                      "(after a warm-up export matching no rows)")
+        for e in http["exports"]:
+            info = e.get("background")
+            if info and info.get("job"):
+                job = info["job"]
+                lines.append(
+                    f"{e['name']}: prepared in the background: POST answered in "
+                    f"{fmt(info.get('request_ms'), 0, 0)} ms; the job "
+                    f"{fmt(job['seconds'], 0)} s, peak RSS {fmt(job['peak_rss_mib'], 0, 1)} "
+                    f"MiB (growth {fmt(info.get('job_growth_mib'), 0, 1)} MiB over the same "
+                    "process with nothing to do); the row above is the download of the "
+                    "stored file")
+    comparison = document.get("csv_vs_bare")
+    if comparison:
+        rounds = document["settings"]["csv_rounds"]
+        header = f"{'CSV vs bare script':<22}{'median s':>10}{'x bare':>8}"
+        lines += ["", header, "-" * len(header),
+                  f"{'bare script':<22}{fmt(comparison['bare_s'], 10)}{fmt(1.0, 8)}",
+                  f"{'podium reports export':<22}{fmt(comparison['cli_s'], 10)}"
+                  f"{fmt(comparison['cli_ratio'], 8)}",
+                  f"{'GET /reports/export.csv':<22}{fmt(comparison['http_s'], 10)}"
+                  f"{fmt(comparison['http_ratio'], 8)}",
+                  f"medians of {rounds} round(s) each; the bare script (the export's own "
+                  "SELECT through the DB-API driver, written with the csv module, in its own "
+                  "process) ran before each timed CSV export; the CLI's wall time includes "
+                  "starting Python and importing the app"]
     return "\n".join(lines)
 
 
@@ -723,6 +946,7 @@ def measure(args: argparse.Namespace, started: datetime, tmp: Path) -> int:
         "database": kind, "database_url": redact(database_url),
         "settings": {"executives": args.executives, "seed": args.seed, "rounds": args.rounds,
                      "baseline_path": args.baseline_path, "skip": args.skip,
+                     "csv_rounds": args.csv_rounds, "max_csv_ratio": args.max_csv_ratio,
                      "max_growth_mib": args.max_growth_mib,
                      "max_dashboard_ms": args.max_dashboard_ms,
                      "existing_dataset": args.existing_dataset},
@@ -733,8 +957,16 @@ def measure(args: argparse.Namespace, started: datetime, tmp: Path) -> int:
     failures: list[str] = []
     notes: list[str] = []
 
+    bare: Bare | NoBare = NoBare()
+    if "bare" not in args.skip:
+        try:
+            bare = Bare(env, tmp, database_url, expected, failures)
+        except BenchError as exc:
+            failures.append(f"bare script: {exc}")
+
     if "cli-exports" not in args.skip:
-        document["cli"] = measure_cli(env, tmp, expected, failures, notes)
+        document["cli"] = measure_cli(env, tmp, expected, args.csv_rounds, bare, failures,
+                                      notes)
 
     spec = AppSpec("podium", "app.main:create_app", env, "/login")
     if "dashboard" not in args.skip:
@@ -753,11 +985,14 @@ def measure(args: argparse.Namespace, started: datetime, tmp: Path) -> int:
 
     if "http-exports" not in args.skip:
         try:
-            document["http"] = measure_http_exports(spec, tmp, expected, args, failures,
-                                                    notes)
+            document["http"] = measure_http_exports(spec, tmp, expected, args, bare,
+                                                    failures, notes)
         except BenchError as exc:
             failures.append(f"HTTP exports: {exc}")
 
+    if isinstance(bare, Bare):
+        document["bare"] = bare.summary()
+    document["csv_vs_bare"] = csv_comparison(document)
     failures += targets_missed(document, args)
     document["failures"], document["notes"] = failures, notes
     result_file = write_results(args.results_dir / f"reports-{started:%Y%m%dT%H%M%SZ}.json",

@@ -365,7 +365,7 @@ def setup(db: Any, settings: Any, now: datetime) -> tuple[int, list[int], int]:
     from app.admin import service as admin
     from app.auth.service import set_password
     from app.courses.package import load_package
-    from app.courses.service import import_course
+    from app.authoring.import_export import import_course
     from app.models import Role
 
     with db.session(write=True) as session:

@@ -21,6 +21,7 @@ from app.models.notification import (
     UnsubscribeToken,
 )
 from app.models.quiz import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
+from app.models.report import ReportExport, ReportExportPart
 from app.models.user import Cohort, CohortMember, Role, User
 from app.models.workbook import ReviewComment, Workbook, WorkbookVersion
 
@@ -49,6 +50,8 @@ __all__ = [
     "QuizAttempt",
     "QuizQuestion",
     "RateLimit",
+    "ReportExport",
+    "ReportExportPart",
     "ReviewComment",
     "Role",
     "SsoIdentity",

@@ -37,6 +37,10 @@ CATEGORIES: dict[str, Category] = {c.key: c for c in (
     Category("programme-summary", "Weekly programme summary",
              "Every Monday: enrolled, completed and overdue executives of the programme.",
              False, frozenset({Role.hr, Role.admin})),
+    Category("exports", "Your downloads",
+             "When a large workbook you asked for is ready to download (or could not be "
+             "prepared).",
+             True, frozenset({Role.hr, Role.admin})),
 )}
 
 
@@ -213,6 +217,32 @@ def _summary_email(p: dict[str, Any]) -> EmailText:
         reason="you follow the programme as HR and chose the weekly summary")
 
 
+def _export_line(p: dict[str, Any]) -> str:
+    if p["outcome"] == "ready":
+        return (f"Your workbook {p['filename']} is ready to download "
+                f"({p['rows']:,} rows, kept for {p['days']} days).")
+    return f"Your workbook {p['filename']} could not be prepared. You can ask for it again."
+
+
+def _export_email(p: dict[str, Any]) -> EmailText:
+    if p["outcome"] == "ready":
+        return EmailText(
+            subject="Your Podium workbook is ready",
+            paragraphs=[f"The workbook you asked for, {p['filename']}, is ready: "
+                        f"{p['rows']:,} rows.",
+                        f"You can download it for {p['days']} days; after that, ask for it "
+                        "again from the dashboard."],
+            action_label="Download the workbook",
+            reason="you asked for a completion report")
+    return EmailText(
+        subject="Your Podium workbook could not be prepared",
+        paragraphs=[f"We could not prepare the workbook you asked for, {p['filename']}.",
+                    "You can ask for it again; if it fails again, please tell your Podium "
+                    "administrator."],
+        action_label="See what happened",
+        reason="you asked for a completion report")
+
+
 KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("enrolled", "courses", _enrolled_line, _enrolled_email),
     Kind("due-soon", "courses", _due_line, _due_email),
@@ -222,6 +252,7 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("workbook-reviewed", "feedback", _reviewed_line, _reviewed_email),
     Kind("review-digest", "review-digest", _digest_line, _digest_email),
     Kind("programme-summary", "programme-summary", _summary_line, _summary_email),
+    Kind("report-export", "exports", _export_line, _export_email),
 )}
 
 

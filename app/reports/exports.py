@@ -1,32 +1,47 @@
 """Completion reports as CSV and XLSX: one row per executive and course of a view.
 
+The rows come from one SELECT whose values are ready to write: labels (status, overdue,
+workbook statuses) and the minutes are computed by the database, the cohorts and the best
+quiz score of every module by grouped subqueries over the view's executives alone (one
+pass each, not a lookup per row). Each column has a kind (``app.content.cells``), so a
+writer converts only the columns that need it, without looking at each value's type.
+
 Rows are streamed from the database (``yield_per``) and written as they arrive, so memory
 stays flat however many rows there are: CSV goes out in chunks while the query runs;
-XLSX is written by xlsxwriter in ``constant_memory`` mode to a temporary file, which is
-then sent. Every text cell passes through ``safe_cell`` (no spreadsheet ever runs a
-cell as a formula); numbers and dates are written as numbers and dates. Times are UTC and
-written in ISO 8601.
+XLSX is written by xlsxwriter in ``constant_memory`` mode to a file. Every text cell
+passes through ``safe_cell`` (no spreadsheet ever runs a cell as a formula); numbers and
+dates are written as numbers and dates. Times are UTC and written in ISO 8601.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 import xlsxwriter
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Float, Select, and_, case, cast, func, literal, select
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col
 
 from app.audit.service import record as audit
-from app.content.cells import csv_chunks, safe_cell
+from app.content.cells import (
+    DAY,
+    DECIMAL,
+    INTEGER,
+    LABEL,
+    STAMP,
+    TEXT,
+    csv_chunks,
+    safe_cell,
+)
 from app.models import Course, Lesson, Module, QuizAttempt
-from app.reports.filters import COMPLETED, IN_PROGRESS, NOT_STARTED, STATUSES
+from app.reports.filters import COMPLETED, IN_PROGRESS, NOT_STARTED, STATUSES, ReportFilter
 from app.reports.service import CH, CM, E, Scope, U, W
+from app.workbooks.service import NOT_STARTED as WORKBOOK_NOT_STARTED
 from app.workbooks.service import STATUS_LABELS
 
 C = Course.__table__  # type: ignore[attr-defined]
@@ -35,13 +50,14 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH = 2_000  # rows fetched from the database at a time
 
-FIXED_HEADERS = [
-    "Email", "Name", "Department", "Cohorts", "Course", "Enrolled at (UTC)", "Due date",
-    "Status", "Overdue", "Percent complete", "Completed at (UTC)", "Last activity (UTC)",
-    "Time spent (minutes)",
+FIXED_COLUMNS = [
+    ("Email", TEXT), ("Name", TEXT), ("Department", TEXT), ("Cohorts", TEXT), ("Course", TEXT),
+    ("Enrolled at (UTC)", STAMP), ("Due date", DAY), ("Status", LABEL), ("Overdue", LABEL),
+    ("Percent complete", INTEGER), ("Completed at (UTC)", STAMP),
+    ("Last activity (UTC)", STAMP), ("Time spent (minutes)", DECIMAL),
 ]
+FIXED_HEADERS = [heading for heading, _ in FIXED_COLUMNS]
 WORKBOOK_HEADERS = ["Persona status", "Plan status"]
-_STATUS_BY_RANK = {2: STATUSES[COMPLETED], 1: STATUSES[IN_PROGRESS], 0: STATUSES[NOT_STARTED]}
 
 Cell = str | int | float | date | datetime | None
 
@@ -56,7 +72,8 @@ class QuizColumn:
 @dataclass(frozen=True)
 class Report:
     headers: list[str]
-    rows: Iterator[list[Cell]]
+    kinds: list[str]  # one of app.content.cells.KINDS per column
+    rows: Iterator[Sequence[Cell]]
 
 
 def quiz_columns(session: Session, where: Scope) -> list[QuizColumn]:
@@ -83,74 +100,109 @@ def quiz_columns(session: Session, where: Scope) -> list[QuizColumn]:
 
 
 def report(session: Session, where: Scope) -> Report:
+    """The view's rows, read lazily (the query runs when ``rows`` is first iterated)."""
     quizzes = quiz_columns(session, where)
+    statement = rows_statement(session, where, quizzes)
+    headers = FIXED_HEADERS + [q.heading for q in quizzes] + WORKBOOK_HEADERS
+    kinds = [kind for _, kind in FIXED_COLUMNS] + [DECIMAL] * len(quizzes) + [LABEL, LABEL]
+
+    def rows() -> Iterator[Sequence[Cell]]:
+        yield from session.execute(statement)
+
+    return Report(headers=headers, kinds=kinds, rows=rows())
+
+
+def count_rows(session: Session, where: Scope) -> int:
+    """How many rows the view's report has (one per enrolment), without reading them."""
+    return session.exec(where.select_from(func.count())).one()[0]
+
+
+def rows_statement(session: Session, where: Scope, quizzes: Sequence[QuizColumn]) -> Select[Any]:
+    """The SELECT of the report's rows, in the order of its columns."""
     persona, plan = W.alias("persona"), W.alias("plan")
-    scores = [
-        case((E.c.course_id == quiz.course_id,
-              select(func.max(QA.c.score))
-              .where(QA.c.user_id == E.c.user_id, QA.c.lesson_id.in_(quiz.lesson_ids),
-                     QA.c.score.is_not(None)).scalar_subquery()), else_=None)
-        for quiz in quizzes]
-    statement = (
-        select(U.c.email, U.c.full_name, U.c.department, _cohorts(session), C.c.title,
+    # the view's executives, for the grouped subqueries (an alias: never correlated)
+    view = where.select_from(E.c.user_id).correlate(None)
+    cohorts = _cohorts(session, view)
+    source = (E.join(U, U.c.id == E.c.user_id).join(C, C.c.id == E.c.course_id)
+              .outerjoin(cohorts, cohorts.c.user_id == E.c.user_id))
+    scores: list[Any] = []
+    if quizzes:
+        best = _best_scores(quizzes, view)
+        source = source.outerjoin(best, best.c.user_id == E.c.user_id)
+        scores = [case((E.c.course_id == quiz.course_id, best.c[f"quiz_{n}"]), else_=None)
+                  for n, quiz in enumerate(quizzes)]
+    source = (source
+              .outerjoin(persona, and_(persona.c.user_id == E.c.user_id,
+                                       persona.c.kind == "persona"))
+              .outerjoin(plan, and_(plan.c.user_id == E.c.user_id, plan.c.kind == "plan")))
+    return (
+        select(U.c.email, U.c.full_name, U.c.department, cohorts.c.names, C.c.title,
                E.c.enrolled_at, E.c.due_date,
-               case((E.c.completed_at.is_not(None), 2), (E.c.started_at.is_not(None), 1),
-                    else_=0),
-               where.overdue(), E.c.progress_percent, E.c.completed_at, E.c.last_activity_at,
-               E.c.seconds_spent, *scores, persona.c.status, plan.c.status)
-        .select_from(
-            E.join(U, U.c.id == E.c.user_id).join(C, C.c.id == E.c.course_id)
-            .outerjoin(persona, and_(persona.c.user_id == E.c.user_id,
-                                     persona.c.kind == "persona"))
-            .outerjoin(plan, and_(plan.c.user_id == E.c.user_id, plan.c.kind == "plan")))
+               case((E.c.completed_at.is_not(None), literal(STATUSES[COMPLETED])),
+                    (E.c.started_at.is_not(None), literal(STATUSES[IN_PROGRESS])),
+                    else_=literal(STATUSES[NOT_STARTED])),
+               case((where.overdue(), literal("Yes")), else_=literal("No")),
+               E.c.progress_percent, E.c.completed_at, E.c.last_activity_at,
+               cast(E.c.seconds_spent, Float) / 60.0,
+               *scores, _workbook_label(persona.c.status), _workbook_label(plan.c.status))
+        .select_from(source)
         .where(*where.where())
         .order_by(C.c.title, func.lower(U.c.full_name), E.c.id)
         .execution_options(yield_per=BATCH))
 
-    def rows() -> Iterator[list[Cell]]:
-        for row in session.execute(statement):
-            (email, name, department, cohorts, course, enrolled_at, due_date, rank, overdue,
-             percent, completed_at, last_activity, seconds, *rest) = row
-            *quiz_scores, persona_status, plan_status = rest
-            yield [email, name, department or "", cohorts or "", course, enrolled_at, due_date,
-                   _STATUS_BY_RANK[rank], "Yes" if overdue else "No", percent, completed_at,
-                   last_activity, round(seconds / 60, 1),
-                   *[None if s is None else round(float(s), 1) for s in quiz_scores],
-                   _workbook_label(persona_status), _workbook_label(plan_status)]
 
-    headers = FIXED_HEADERS + [q.heading for q in quizzes] + WORKBOOK_HEADERS
-    return Report(headers=headers, rows=rows())
+def _workbook_label(status: Any) -> Any:
+    """The status as people read it; no workbook: "Not started"."""
+    return case({name: literal(label) for name, label in STATUS_LABELS.items()},
+                value=func.coalesce(status, WORKBOOK_NOT_STARTED), else_=status)
 
 
-def _workbook_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status or "not-started", status or "")
+def _best_scores(quizzes: Sequence[QuizColumn], view: Select[Any]) -> Any:
+    """Per executive of the view, the best score of each quiz column (``quiz_<n>``), in one
+    grouped pass over their attempts."""
+    lesson_ids = [lesson_id for quiz in quizzes for lesson_id in quiz.lesson_ids]
+    return (select(QA.c.user_id,
+                   *(func.max(case((QA.c.lesson_id.in_(quiz.lesson_ids), QA.c.score),
+                                   else_=None)).label(f"quiz_{n}")
+                     for n, quiz in enumerate(quizzes)))
+            .where(QA.c.lesson_id.in_(lesson_ids), QA.c.score.is_not(None),
+                   QA.c.user_id.in_(view))
+            .group_by(QA.c.user_id).subquery("best"))
 
 
-def _cohorts(session: Session) -> Any:
-    """The executive's cohorts, by name, separated by "; " (one correlated subquery)."""
+def _cohorts(session: Session, view: Select[Any]) -> Any:
+    """Per executive of the view, their cohorts by name, separated by "; "."""
     mine = CH.join(CM, CM.c.cohort_id == CH.c.id)
     if session.get_bind().dialect.name == "postgresql":
-        joined = func.string_agg(CH.c.name, postgresql.aggregate_order_by("; ", CH.c.name))
-        return select(joined).select_from(mine).where(CM.c.user_id == E.c.user_id) \
-            .scalar_subquery()
-    ordered = (select(CH.c.name).select_from(mine).where(CM.c.user_id == E.c.user_id)
-               .order_by(CH.c.name).correlate(E).subquery())  # correlate: it is in FROM
-    return select(func.group_concat(ordered.c.name, "; ")).scalar_subquery()
+        names = func.string_agg(CH.c.name, postgresql.aggregate_order_by("; ", CH.c.name))
+        return (select(CM.c.user_id, names.label("names")).select_from(mine)
+                .where(CM.c.user_id.in_(view)).group_by(CM.c.user_id).subquery("cohorts"))
+    # SQLite's group_concat keeps the order of the rows it is given
+    ordered = (select(CM.c.user_id, CH.c.name).select_from(mine)
+               .where(CM.c.user_id.in_(view)).order_by(CM.c.user_id, CH.c.name)
+               .subquery("ordered"))
+    return (select(ordered.c.user_id, func.group_concat(ordered.c.name, "; ").label("names"))
+            .group_by(ordered.c.user_id).subquery("cohorts"))
 
 
 # Writing --------------------------------------------------------------------------------
+
+def csv_file(report: Report) -> Iterator[str]:
+    """The report as CSV text, in chunks."""
+    return csv_chunks(report.headers, report.rows, report.kinds)
+
 
 def write_csv(report: Report, out: TextIO) -> int:
     """Write the whole CSV to a text file opened with ``newline=""``; returns the rows."""
     count = 0
 
-    def counted() -> Iterator[list[Cell]]:
+    def counted() -> Iterator[Sequence[Cell]]:
         nonlocal count
         for row in report.rows:
             count += 1
             yield row
 
-    for chunk in csv_chunks(report.headers, counted()):
+    for chunk in csv_chunks(report.headers, counted(), report.kinds):
         out.write(chunk)
     return count
 
@@ -172,10 +224,13 @@ def write_xlsx(report: Report, path: Path) -> int:
         widths = [max(10, min(40, len(h) + 2)) for h in report.headers]
         for column, width in enumerate(widths):
             sheet.set_column(column, column, width)
+        writers = list(enumerate(_xlsx_writer(sheet, kind, stamp, day) for kind in report.kinds))
         count = 0
         for count, row in enumerate(report.rows, start=1):
-            for column, value in enumerate(row):
-                _write_cell(sheet, count, column, value, stamp, day)
+            for column, write in writers:
+                value = row[column]
+                if value is not None and value != "":
+                    write(count, column, value)
         if count:
             sheet.autofilter(0, 0, count, len(report.headers) - 1)
     finally:
@@ -183,26 +238,33 @@ def write_xlsx(report: Report, path: Path) -> int:
     return count
 
 
-def _write_cell(sheet: Any, row: int, column: int, value: Cell, stamp: Any, day: Any) -> None:
-    if value is None or value == "":
-        return
-    if isinstance(value, datetime):
-        sheet.write_datetime(row, column, value.astimezone(UTC).replace(tzinfo=None), stamp)
-    elif isinstance(value, date):
-        sheet.write_datetime(row, column, datetime(value.year, value.month, value.day), day)
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        sheet.write_number(row, column, value)
-    else:
-        sheet.write_string(row, column, safe_cell(str(value)))
+def _xlsx_writer(sheet: Any, kind: str, stamp: Any, day: Any) -> Any:
+    """How a cell of a column of this kind is written: text as text (a person's words
+    made safe), numbers as numbers (measures rounded to one decimal), moments and dates
+    as spreadsheet dates."""
+    if kind == TEXT:
+        return lambda row, column, value: sheet.write_string(row, column, safe_cell(value))
+    if kind == LABEL:
+        return sheet.write_string
+    if kind == INTEGER:
+        return sheet.write_number
+    if kind == DECIMAL:
+        return lambda row, column, value: sheet.write_number(row, column, round(value, 1))
+    if kind == STAMP:
+        return lambda row, column, value: sheet.write_datetime(
+            row, column, value.astimezone(UTC).replace(tzinfo=None), stamp)
+    if kind == DAY:
+        return lambda row, column, value: sheet.write_datetime(
+            row, column, datetime(value.year, value.month, value.day), day)
+    raise ValueError(f"unknown column kind {kind!r}")
 
 
-def record_export(session: Session, *, where: Scope, fmt: str) -> None:
+def record_export(session: Session, *, flt: ReportFilter, fmt: str) -> None:
     """Say in the audit trail that the current user downloaded a report, with its filters
     (personal data left the app)."""
     audit(session, action="report.exported", target_type="report", target_id=fmt,
-          target_label=f"Completion report ({fmt.upper()}), "
-                       f"{where.filter.course or 'all courses'}",
-          details={"format": fmt, **where.filter.params()})
+          target_label=f"Completion report ({fmt.upper()}), {flt.course or 'all courses'}",
+          details={"format": fmt, **flt.params()})
 
 
 def filename(where: Scope, fmt: str, now: datetime) -> str:

@@ -11,6 +11,7 @@ from app.jobs.registry import JobEnv, task
 from app.learning import summary
 from app.mail import delivery
 from app.notifications import service as notifications
+from app.reports import background as report_files
 from app.worker import schedule
 
 
@@ -40,6 +41,12 @@ def recount_course(env: JobEnv, *, course_id: int) -> None:
     summary.recount(env.database, course_id=course_id)
 
 
+@task("prepare_report_export")
+def prepare_report_export(env: JobEnv, *, export_id: int) -> None:
+    """A large workbook, built and stored for the person who asked (who is notified)."""
+    report_files.prepare(env.database, export_id=export_id)
+
+
 @task("due_reminders", cron="5 * * * *")
 def due_reminders(env: JobEnv, *, now: datetime) -> None:
     """Hourly: reminders before due dates and for overdue courses, 500 per transaction."""
@@ -63,8 +70,11 @@ def programme_summaries(env: JobEnv, *, now: datetime) -> None:
 
 @task("clean_up", cron="17 3 * * *")
 def clean_up(env: JobEnv, *, now: datetime) -> None:
-    """Nightly: expired sessions, links and counters, and old delivered emails."""
+    """Nightly: expired sessions, links and counters, old delivered emails, and prepared
+    report files past their time."""
     from app.auth import housekeeping
 
     with env.database.session(write=True) as session:
         housekeeping.clean_up(session, now=now)
+    with env.database.session(write=True) as session:
+        report_files.clean_up(session, now=now)

@@ -72,3 +72,63 @@ def test_hr_filters_by_cohort_and_downloads_xlsx(page, demo, tmp_path):  # type:
         assert row[persona] == {None: "Not started", "approved": "Approved",
                                 "in-progress": "In progress",
                                 "in-review": "In review"}[sample.persona]
+
+
+def _workbook_emails(download, tmp_path) -> list[str]:  # type: ignore[no-untyped-def]
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    book = openpyxl.load_workbook(path, read_only=True)
+    table = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    book.close()
+    assert table[0][:2] == ["Email", "Name"]
+    return sorted(row[0] for row in table[1:])
+
+
+def test_hr_prepares_a_large_workbook_in_the_background(browser, dev_server, demo, tmp_path,
+                                                         monkeypatch):  # type: ignore[no-untyped-def]
+    """Over the threshold (3 rows here) "Prepare XLSX" queues a job; the server's own
+    worker builds it; with HTMX the message appears in place and turns into the download
+    link, without JavaScript the workbook's page does the same on "Check again"."""
+    from app.reports import background
+    from tests.e2e.conftest import browser_page
+
+    monkeypatch.setattr(background, "BACKGROUND_ROWS", 3)
+    everyone = sorted([HR.replace("hr@", "executive@")] + [s.email for s in SAMPLE_LEARNERS])
+
+    with browser_page(browser, dev_server) as page:
+        sign_in(page, HR)
+        page.goto("/reports")
+        expect(page.get_by_role("link", name="Download XLSX")).to_have_count(0)
+        page.get_by_role("button", name="Prepare XLSX").click()
+        status = page.locator("#export-status")
+        expect(status).to_contain_text(
+            "Your workbook is being prepared; we will notify you when it is ready.")
+        expect(status).to_contain_text("Your workbook is ready", timeout=30_000)  # polls
+        with page.expect_download() as waiting:
+            status.get_by_role("link", name=re.compile(r"^Download podium-completion-")).click()
+        assert re.fullmatch(r"podium-completion-all-courses-\d{8}-\d{4}\.xlsx",
+                            waiting.value.suggested_filename)
+        assert _workbook_emails(waiting.value, tmp_path) == everyone
+        page.goto("/notifications")
+        expect(page.locator(".notification-line").first).to_contain_text("is ready to download")
+
+    context = browser.new_context(base_url=dev_server, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        context.set_default_timeout(10_000)
+        sign_in(page, HR)
+        page.goto("/reports")
+        page.get_by_role("button", name="Prepare XLSX").click()
+        page.wait_for_url(re.compile(r".*/reports/exports/\d+$"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Completion workbook")
+        for _ in range(60):
+            if page.get_by_text("Your workbook is ready").count():
+                break
+            expect(page.get_by_text("Your workbook is being prepared")).to_be_visible()
+            page.wait_for_timeout(500)
+            page.get_by_role("link", name="Check again").click()
+        with page.expect_download() as waiting:
+            page.get_by_role("link", name=re.compile(r"^Download podium-completion-")).click()
+        assert _workbook_emails(waiting.value, tmp_path) == everyone
+    finally:
+        context.close()

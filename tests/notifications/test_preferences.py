@@ -36,13 +36,15 @@ def _save(client, *emails: str):
 @pytest.mark.parametrize(("role", "expected", "labels", "absent"), [
     (Role.executive, {"courses": True, "feedback": True},
      ["Your courses", "Feedback from your trainer"],
-     ["Daily review digest", "Weekly programme summary"]),
+     ["Daily review digest", "Weekly programme summary", "Your downloads"]),
     (Role.trainer, {"review-digest": True}, ["Daily review digest"],
-     ["Your courses", "Feedback from your trainer", "Weekly programme summary"]),
-    (Role.hr, {"programme-summary": False}, ["Weekly programme summary"],
+     ["Your courses", "Feedback from your trainer", "Weekly programme summary",
+      "Your downloads"]),
+    (Role.hr, {"programme-summary": False, "exports": True},
+     ["Weekly programme summary", "Your downloads"],
      ["Your courses", "Feedback from your trainer", "Daily review digest"]),
-    (Role.admin, {"review-digest": True, "programme-summary": False},
-     ["Daily review digest", "Weekly programme summary"],
+    (Role.admin, {"review-digest": True, "programme-summary": False, "exports": True},
+     ["Daily review digest", "Weekly programme summary", "Your downloads"],
      ["Your courses", "Feedback from your trainer"]),
 ])
 def test_each_role_sees_its_categories_and_their_defaults(client, login_as, role, expected,
@@ -78,9 +80,9 @@ def test_saving_changes_the_choices(client, database, login_as):
 def test_hr_opts_in_to_the_summary(client, database, login_as):
     user = login_as(Role.hr)
     assert email_choice(database, user, "programme-summary") is None  # the default: off
-    _save(client, "programme-summary")
-    assert _stored(database, user) == {"programme-summary": True}
-    assert _choices(client.get(PAGE).text) == {"programme-summary": True}
+    _save(client, "programme-summary", "exports")
+    assert _stored(database, user) == {"programme-summary": True, "exports": True}
+    assert _choices(client.get(PAGE).text) == {"programme-summary": True, "exports": True}
 
 
 def test_forged_categories_are_ignored(client, database, login_as):
