@@ -28,21 +28,24 @@ import sys
 from datetime import date, timedelta
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.admin.service import create_user
 from app.auth.service import hash_params, start_session
 from app.config import Settings
-from app.courses.service import get_course
 from app.db import Database
 from app.demo import DEMO_PASSWORD
 from app.enrolments.service import enrol_users
 from app.learning import summary
-from app.models import Lesson, LessonProgress, Role, User, utcnow
+from app.models import Course, Lesson, LessonProgress, Role, User, utcnow
 from app.security.passwords import hash_password
 
 DOMAIN = "bench.podium.example"
 BATCH = 250  # people per transaction
+
+
+def get_course(session: Session, slug: str) -> Course | None:
+    return session.exec(select(Course).where(Course.slug == slug)).first()
 
 
 def email(prefix: str, number: int) -> str:

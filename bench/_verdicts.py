@@ -64,6 +64,7 @@ class Measurement:
     people: int  # distinct executives in them
     writes: WriteReport | None = None
     first_time_rows: int | None = None  # complete-first: lessons really completed
+    next_target: str = ""  # baseline: measured just before this target (--baseline-every)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The baseline for ``lesson_page.py``: the least a FastAPI + SQLModel + Jinja2 page can do.
+"""The baseline for ``hot_paths.py``: the least a FastAPI + SQLModel + Jinja2 page can do.
 
 One ``def`` endpoint, ``GET /articles/{id}``, runs ONE SQLModel query (``session.get`` of a
 row from a small table in its own SQLite file, through a ``Depends`` session) and renders

@@ -116,6 +116,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="targets, comma-separated: " + ",".join(TARGETS))
     parser.add_argument("--shapes", type=csv_choice(SHAPES), default=list(SHAPES),
                         help="traffic shapes, comma-separated: many,one,c1")
+    parser.add_argument("--baseline-every", action="store_true",
+                        help="measure the baseline again just before every target and take "
+                             "that target's ratios against it (for a machine whose load "
+                             "changes during the run)")
     parser.add_argument("-c", "--connections", type=int, default=64,
                         help="wrk connections of the shapes many and one (default 64)")
     parser.add_argument("-t", "--threads", type=int, default=2,
@@ -331,9 +335,10 @@ class Bench:
         script = write_lua(self.tmp / f"{name}.lua", pool, threads=threads, expected=status)
         return lambda seconds: WrkRun(script, port, threads, conns, seconds, self.args.timeout)
 
-    def measure_baseline(self, shape: str, round_no: int) -> Measurement:
+    def measure_baseline(self, shape: str, round_no: int, next_target: str = "",
+                         ) -> Measurement:
         assert self.baseline is not None
-        name = f"baseline-{shape}-r{round_no}"
+        name = f"baseline-{shape}-r{round_no}" + (f"-{next_target}" if next_target else "")
         with serve(self.baseline, workers=self.args.workers,
                    log_path=self.tmp / f"{name}.log") as server:
             pool = [Request("GET", BASELINE_PATH, {})]
@@ -341,7 +346,9 @@ class Bench:
             self.sizes["baseline page"] = len(reply.body.encode())
             runs = self.wrk_runs(name, server.port, pool, shape, 200)
             figures = self.drive(name, runs, server)
-        return self.measured("baseline", shape, round_no, figures, server, pool, 0)
+        m = self.measured("baseline", shape, round_no, figures, server, pool, 0)
+        m.next_target = next_target
+        return m
 
     def measure(self, target: str, shape: str, round_no: int) -> Measurement:
         name = f"{target}-{shape}-r{round_no}"
@@ -418,15 +425,21 @@ class Bench:
             if round_no == 1 and "complete-first" in targets:
                 self.size_first_time(self.rows_of("baseline"))
             for target in targets:
-                for shape in self.args.shapes:
-                    if shape in TARGETS[target].shapes:
-                        self.measure(target, shape, round_no)
+                shapes = [s for s in self.args.shapes if s in TARGETS[target].shapes]
+                if self.args.baseline_every:
+                    for shape in sorted({"c1" if s == "c1" else "many" for s in shapes},
+                                        key=SHAPES.index):
+                        self.measure_baseline(shape, round_no, next_target=target)
+                for shape in shapes:
+                    self.measure(target, shape, round_no)
         return self.rows()
 
-    def rows_of(self, target: str) -> dict[str, Row]:
+    def rows_of(self, target: str, next_target: str | None = None) -> dict[str, Row]:
+        """Medians per shape (the baseline's: those measured before ``next_target``, or
+        all of them)."""
         groups: dict[str, list[Measurement]] = {}
         for m in self.measurements:
-            if m.target == target:
+            if m.target == target and next_target in (None, m.next_target):
                 groups.setdefault(m.shape, []).append(m)
         return {shape: summarise(ms, self.args.connections) for shape, ms in groups.items()}
 
@@ -436,8 +449,10 @@ class Bench:
         for row in rows:
             judge_baseline(row)
         for target in self.args.only:
+            own = self.rows_of("baseline", next_target=target)  # --baseline-every
             for shape, row in self.rows_of(target).items():
-                judge(row, base.get("c1" if shape == "c1" else "many"),
+                key = "c1" if shape == "c1" else "many"
+                judge(row, own.get(key) or base.get(key),
                       [m for m in self.measurements if m.target == target and m.shape == shape])
                 rows.append(row)
         return rows
@@ -492,7 +507,9 @@ def table_title(bench: Bench) -> str:
     rounds = f"median of {a.rounds} rounds" if a.rounds > 1 else "1 round"
     return (f"Podium hot paths vs baseline, {bench.kind}: wrk -t{a.threads} -c{a.connections} "
             f"(many: {a.executives} executives; one: 1) and -t1 -c1, -d{a.duration}s, "
-            f"{a.workers} uvicorn workers, {rounds}")
+            f"{a.workers} uvicorn workers, {rounds}"
+            + (", ratios to the baseline measured just before each target"
+               if a.baseline_every else ""))
 
 
 def document(bench: Bench, rows: list[Row]) -> dict[str, Any]:
@@ -542,7 +559,8 @@ def run(args: argparse.Namespace) -> int:
                      "threads": args.threads, "executives": args.executives,
                      "workers": args.workers, "wrk_timeout_s": args.timeout,
                      "targets": args.only, "shapes": args.shapes,
-                     "first_time_headroom": args.first_time_headroom},
+                     "first_time_headroom": args.first_time_headroom,
+                     "baseline_every": args.baseline_every},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "python": sys.version.split()[0]},
         "databases": results,
