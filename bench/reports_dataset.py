@@ -364,8 +364,8 @@ def setup(db: Any, settings: Any, now: datetime) -> tuple[int, list[int], int]:
     """The course, the cohorts and the HR account; (course id, cohort ids, HR user id)."""
     from app.admin import service as admin
     from app.auth.service import set_password
-    from app.courses.package import load_package
     from app.authoring.import_export import import_course
+    from app.courses.package import load_package
     from app.models import Role
 
     with db.session(write=True) as session:

@@ -16,10 +16,10 @@ from sqlmodel import col, select
 
 from app.config import Settings
 from app.db import Database
-from app.worker import tasks
 from app.jobs.registry import JobEnv
 from app.models import AuditEntry, ReportExport, ReportExportPart, Role, User, utcnow
 from app.reports import background
+from app.worker import tasks
 from tests.conftest import CSRF_RE, csrf_from, form_post, login
 from tests.notifications.conftest import (
     check_email,
