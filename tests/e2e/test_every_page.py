@@ -222,8 +222,10 @@ class Walker:
         self.bad_responses: list[str] = []
         page.on("response", lambda r: self.bad_responses.append(f"{r.status} {r.url}")
                 if r.status >= 400 else None)
+        # ERR_ABORTED is the browser cancelling a request of the page it is leaving (the
+        # previous page's favicon, when the next navigation starts): no fault of a page.
         page.on("requestfailed", lambda r: self.bad_responses.append(
-            f"failed ({r.failure}) {r.url}"))
+            f"failed ({r.failure}) {r.url}") if "ERR_ABORTED" not in (r.failure or "") else None)
 
     def resolve(self, pages: dict[str, Where], found: dict[str, str]) -> Iterator[
             tuple[str, str | None]]:
