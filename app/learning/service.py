@@ -372,9 +372,11 @@ def complete_lesson(
             where=col(LessonProgress.completed_at).is_(None),
         ).returning(LessonProgress.lesson_id)  # a row only when it was written
     ).first()
-    if changed is not None:  # another request may have completed it first
-        summary.refresh(session, course_id=course.id, user_ids=[user_id])
+    # read again: another request may have completed it first
     progress = course_progress(session, course=course, user_id=user_id, enrolment=enrolment)
+    if changed is not None:
+        summary.lesson_completed(session, course_id=course.id, user_id=user_id,
+                                 percent=progress.percent, now=now)
     if progress.rule_met and enrolment.completed_at is None:
         code = new_certificate_code()
         completed = session.exec(
