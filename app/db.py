@@ -22,7 +22,8 @@ goes on in a ``BEGIN IMMEDIATE`` transaction (the objects already loaded stay in
 session, so everything the service read is still at hand; what it writes must be written
 as a condition the database checks, since another writer may have come first). On
 PostgreSQL the read runs without a transaction (as every request that only reads does)
-and the write in a new one.
+and the write in a new one. Once written, the route may call ``end_write(session)``:
+the write commits there and the lock is let go before the page is rendered.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.from_thread
 import anyio.to_thread
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -46,6 +48,7 @@ from sqlmodel import Session
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _BEGIN_OPTION = "podium_begin"
 _UPGRADE = "podium_begin_write"  # Session.info key: how a read-first transaction writes
+_DOWNGRADE = "podium_end_write"  # and how it commits that write early
 _IDLE_SINCE = "podium_idle_since"  # pool record info: when the connection was handed back
 IDLE_PING_AFTER_S = 10.0  # PostgreSQL: an idle connection older than this is tried first
 SQLITE_POOL = (8, 8)  # pool_size, max_overflow
@@ -147,7 +150,18 @@ class Database:
                         session.bind = self._write_engine if self.is_sqlite else self.engine
                         session.add_all(loaded)
 
+                    def downgrade() -> None:  # in the request's worker thread
+                        nonlocal upgraded
+                        if not upgraded:
+                            return
+                        session.commit()  # expire_on_commit=False: what was read stays
+                        upgraded = False
+                        if self.is_sqlite:
+                            anyio.from_thread.run_sync(write_lock.release)
+                        session.bind = self._read_engine
+
                     session.info[_UPGRADE] = upgrade
+                    session.info[_DOWNGRADE] = downgrade
                 try:
                     yield session
                     if write:
@@ -190,6 +204,16 @@ def begin_write(session: Session) -> None:
     upgrade = session.info.get(_UPGRADE)
     if upgrade is not None:
         upgrade()
+
+
+def end_write(session: Session) -> None:
+    """Called by a read-first route once its service has written: the write is committed
+    now and (SQLite) the write lock released, so rendering the answer holds no lock; the
+    rest of the request only reads. Elsewhere (or with nothing written) it does nothing;
+    the request's transaction commits at its end as usual."""
+    downgrade = session.info.get(_DOWNGRADE)
+    if downgrade is not None:
+        downgrade()
 
 
 def _commit_and_close(session: Session) -> None:

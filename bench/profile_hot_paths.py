@@ -123,6 +123,7 @@ def inline_threads() -> None:
 
     anyio.to_thread.run_sync = run_sync  # type: ignore[assignment]
     anyio.from_thread.run = run_from_thread  # type: ignore[assignment]
+    anyio.from_thread.run_sync = lambda func, *args: func(*args)  # type: ignore[assignment]
     async def run_in_threadpool(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
 

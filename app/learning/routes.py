@@ -16,6 +16,7 @@ from app.content.forms import CsrfForm
 from app.content.markdown import outline
 from app.courses import service as courses
 from app.courses.urls import quiz_url
+from app.db import end_write
 from app.deps import (
     CurrentUser,
     DatabaseDep,
@@ -95,6 +96,7 @@ def complete(request: Request, slug: str, lesson_slug: str, user: ExecutiveUser,
         ensure_unlocked(progress, lesson)
     progress = service.complete_lesson(session, user_id=user.id, course=course, lesson=lesson,
                                        enrolment=enrolment, progress=progress)
+    end_write(session)  # written (or nothing to write): the answer holds no write lock
     if not is_htmx(request):
         return redirect(request, courses.lesson_url(course.slug, lesson.slug))
     _, following = progress.neighbours(lesson.id)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from app.content.forms import posted
+from app.db import end_write
 from app.deps import ExecutiveUser, SessionDep, read_first
 from app.persona import service
 from app.persona.definition import FIELDS, STEP_BY_SLUG, STEPS, Step, step_of
@@ -63,6 +64,7 @@ def save_step(request: Request, slug: str, user: ExecutiveUser, session: Session
     step = _step(slug)
     fields = posted(form)
     checked = service.save_step(session, user=user, step=step, form=fields)
+    end_write(session)
     persona = service.view(session, user=user)
     if checked.refused:
         persona.data.update(checked.values)  # shown as typed, though not saved
@@ -87,6 +89,7 @@ def autosave(request: Request, slug: str, user: ExecutiveUser, session: SessionD
     fresh preview. ``check``: the page shows missing answers too."""
     step = _step(slug)
     checked = service.save_step(session, user=user, step=step, form=posted(form))
+    end_write(session)  # saved: the page below is read without the write lock
     persona = service.view(session, user=user)
     errors = service.step_problems(step, persona.data, check=check)
     if checked.refused:

@@ -12,6 +12,7 @@ from starlette.datastructures import ImmutableMultiDict
 
 from app.content.forms import CsrfForm, posted
 from app.courses.urls import quiz_url
+from app.db import end_write
 from app.deps import (
     DatabaseDep,
     ExecutiveUser,
@@ -159,6 +160,7 @@ def save_answer(request: Request, slug: str, quiz_slug: str, number: Ordinal,
                                     raw=raw if raw is not None else [])
     except AttemptClosed as exc:
         error, closed = str(exc), True
+    end_write(session)  # saved: the progress shown below is read without the write lock
     view = service.attempt_view(session, attempt=attempt)
     item = next((i for i in view.graded_items if i.row.id == question_id), None)
     return render(request, "quizzes/attempt.html",
