@@ -1,9 +1,9 @@
 """Completion reports as CSV and XLSX: one row per executive and course of a view.
 
 The rows come from one SELECT whose values are ready to write: labels (status, overdue,
-workbook statuses) and the minutes are computed by the database, the cohorts and the best
-quiz score of every module by grouped subqueries over the view's executives alone (one
-pass each, not a lookup per row). Each column has a kind (``app.content.cells``), so a
+workbook statuses) and the minutes are computed by the database, and each executive's
+cohorts and best quiz score of every module in the shape each database does best (see
+``_grouped`` and ``_correlated``). Each column has a kind (``app.content.cells``), so a
 writer converts only the columns that need it, without looking at each value's type.
 
 Rows are streamed from the database (``yield_per``) and written as they arrive, so memory
@@ -120,23 +120,20 @@ def count_rows(session: Session, where: Scope) -> int:
 def rows_statement(session: Session, where: Scope, quizzes: Sequence[QuizColumn]) -> Select[Any]:
     """The SELECT of the report's rows, in the order of its columns."""
     persona, plan = W.alias("persona"), W.alias("plan")
-    # the view's executives, for the grouped subqueries (an alias: never correlated)
-    view = where.select_from(E.c.user_id).correlate(None)
-    cohorts = _cohorts(session, view)
-    source = (E.join(U, U.c.id == E.c.user_id).join(C, C.c.id == E.c.course_id)
-              .outerjoin(cohorts, cohorts.c.user_id == E.c.user_id))
-    scores: list[Any] = []
-    if quizzes:
-        best = _best_scores(quizzes, view)
-        source = source.outerjoin(best, best.c.user_id == E.c.user_id)
-        scores = [case((E.c.course_id == quiz.course_id, best.c[f"quiz_{n}"]), else_=None)
-                  for n, quiz in enumerate(quizzes)]
+    source = E.join(U, U.c.id == E.c.user_id).join(C, C.c.id == E.c.course_id)
+    if session.get_bind().dialect.name == "postgresql":
+        source, cohorts, scores = _grouped(source, where, quizzes)
+    else:
+        cohorts, scores = _correlated(quizzes)
     source = (source
               .outerjoin(persona, and_(persona.c.user_id == E.c.user_id,
                                        persona.c.kind == "persona"))
               .outerjoin(plan, and_(plan.c.user_id == E.c.user_id, plan.c.kind == "plan")))
+    # a quiz column belongs to one course: empty on the executive's other courses' rows
+    scores = [case((E.c.course_id == quiz.course_id, score), else_=None)
+              for quiz, score in zip(quizzes, scores, strict=True)]
     return (
-        select(U.c.email, U.c.full_name, U.c.department, cohorts.c.names, C.c.title,
+        select(U.c.email, U.c.full_name, U.c.department, cohorts, C.c.title,
                E.c.enrolled_at, E.c.due_date,
                case((E.c.completed_at.is_not(None), literal(STATUSES[COMPLETED])),
                     (E.c.started_at.is_not(None), literal(STATUSES[IN_PROGRESS])),
@@ -157,32 +154,49 @@ def _workbook_label(status: Any) -> Any:
                 value=func.coalesce(status, WORKBOOK_NOT_STARTED), else_=status)
 
 
-def _best_scores(quizzes: Sequence[QuizColumn], view: Select[Any]) -> Any:
-    """Per executive of the view, the best score of each quiz column (``quiz_<n>``), in one
-    grouped pass over their attempts."""
+# Each executive's cohorts and best quiz scores, in the shape each database does best:
+# PostgreSQL evaluates a correlated subquery per row and column as a subplan (seven per row
+# here: seconds for 100,000 rows, plus the JIT compiling them), and aggregates the view's
+# executives in one hashed pass within work_mem; SQLite answers each correlated lookup
+# from an index in microseconds, but keeps grouped subqueries it joins in memory (about
+# 16 MiB more per 100,000 rows), which an export must not do.
+
+def _grouped(source: Any, where: Scope,
+             quizzes: Sequence[QuizColumn]) -> tuple[Any, Any, list[Any]]:
+    """PostgreSQL: the view's executives' cohorts and best scores as grouped subqueries,
+    joined; returns the joined source, the cohorts column and one column per quiz."""
+    view = where.select_from(E.c.user_id).correlate(None)  # the view's executives
+    mine = CH.join(CM, CM.c.cohort_id == CH.c.id)
+    names = func.string_agg(CH.c.name, postgresql.aggregate_order_by("; ", CH.c.name))
+    cohorts = (select(CM.c.user_id, names.label("names")).select_from(mine)
+               .where(CM.c.user_id.in_(view)).group_by(CM.c.user_id).subquery("cohorts"))
+    source = source.outerjoin(cohorts, cohorts.c.user_id == E.c.user_id)
+    if not quizzes:
+        return source, cohorts.c.names, []
     lesson_ids = [lesson_id for quiz in quizzes for lesson_id in quiz.lesson_ids]
-    return (select(QA.c.user_id,
+    best = (select(QA.c.user_id,
                    *(func.max(case((QA.c.lesson_id.in_(quiz.lesson_ids), QA.c.score),
                                    else_=None)).label(f"quiz_{n}")
                      for n, quiz in enumerate(quizzes)))
             .where(QA.c.lesson_id.in_(lesson_ids), QA.c.score.is_not(None),
                    QA.c.user_id.in_(view))
             .group_by(QA.c.user_id).subquery("best"))
+    source = source.outerjoin(best, best.c.user_id == E.c.user_id)
+    return source, cohorts.c.names, [best.c[f"quiz_{n}"] for n in range(len(quizzes))]
 
 
-def _cohorts(session: Session, view: Select[Any]) -> Any:
-    """Per executive of the view, their cohorts by name, separated by "; "."""
+def _correlated(quizzes: Sequence[QuizColumn]) -> tuple[Any, list[Any]]:
+    """SQLite: the cohorts column and one column per quiz, as correlated subqueries."""
     mine = CH.join(CM, CM.c.cohort_id == CH.c.id)
-    if session.get_bind().dialect.name == "postgresql":
-        names = func.string_agg(CH.c.name, postgresql.aggregate_order_by("; ", CH.c.name))
-        return (select(CM.c.user_id, names.label("names")).select_from(mine)
-                .where(CM.c.user_id.in_(view)).group_by(CM.c.user_id).subquery("cohorts"))
-    # SQLite's group_concat keeps the order of the rows it is given
-    ordered = (select(CM.c.user_id, CH.c.name).select_from(mine)
-               .where(CM.c.user_id.in_(view)).order_by(CM.c.user_id, CH.c.name)
-               .subquery("ordered"))
-    return (select(ordered.c.user_id, func.group_concat(ordered.c.name, "; ").label("names"))
-            .group_by(ordered.c.user_id).subquery("cohorts"))
+    ordered = (select(CH.c.name).select_from(mine).where(CM.c.user_id == E.c.user_id)
+               .order_by(CH.c.name).correlate(E).subquery())  # correlate: it is in FROM
+    # group_concat keeps the order of the rows it is given
+    cohorts = select(func.group_concat(ordered.c.name, "; ")).scalar_subquery()
+    scores = [select(func.max(QA.c.score))
+              .where(QA.c.user_id == E.c.user_id, QA.c.lesson_id.in_(quiz.lesson_ids),
+                     QA.c.score.is_not(None)).scalar_subquery()
+              for quiz in quizzes]
+    return cohorts, scores
 
 
 # Writing --------------------------------------------------------------------------------

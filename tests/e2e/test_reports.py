@@ -84,8 +84,35 @@ def _workbook_emails(download, tmp_path) -> list[str]:  # type: ignore[no-untype
     return sorted(row[0] for row in table[1:])
 
 
+def _check_pages_fit_and_are_accessible(page, database) -> None:  # type: ignore[no-untyped-def]
+    """The dashboard with its "Prepare XLSX" button, the page that offers to prepare a
+    workbook, and a workbook's page (ready, then failed), as the every-page test checks
+    pages: no sideways scroll, no failed request, no serious axe-core violation."""
+    from sqlalchemy import update
+    from sqlmodel import select
+
+    from app.models import ReportExport, Role
+    from tests.e2e.test_every_page import AXE, Walker
+
+    with database.session() as session:
+        export_id = session.exec(select(ReportExport.id)).first()
+    walker = Walker(page, Role.hr, AXE.read_text())
+    pages = {"dashboard, large view": "/reports", "prepare a workbook": "/reports/export.xlsx",
+             "workbook, ready": f"/reports/exports/{export_id}"}
+    failures = []
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path in pages.items():
+            failures += walker.check(name, path, width)
+    with database.session(write=True) as session:
+        session.exec(update(ReportExport).values(  # type: ignore[call-overload]
+            status="failed", error="Something went wrong while preparing the workbook."))
+    failures += walker.check("workbook, failed", f"/reports/exports/{export_id}", 390)
+    assert failures == [], "\n".join(map(str, failures))
+
+
 def test_hr_prepares_a_large_workbook_in_the_background(browser, dev_server, demo, tmp_path,
-                                                         monkeypatch):  # type: ignore[no-untyped-def]
+                                                         database, monkeypatch):  # type: ignore[no-untyped-def]
     """Over the threshold (3 rows here) "Prepare XLSX" queues a job; the server's own
     worker builds it; with HTMX the message appears in place and turns into the download
     link, without JavaScript the workbook's page does the same on "Check again"."""
@@ -111,6 +138,7 @@ def test_hr_prepares_a_large_workbook_in_the_background(browser, dev_server, dem
         assert _workbook_emails(waiting.value, tmp_path) == everyone
         page.goto("/notifications")
         expect(page.locator(".notification-line").first).to_contain_text("is ready to download")
+        _check_pages_fit_and_are_accessible(page, database)
 
     context = browser.new_context(base_url=dev_server, java_script_enabled=False)
     try:
