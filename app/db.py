@@ -100,8 +100,9 @@ class Database:
                                         max_overflow=max_overflow, hide_parameters=True)
             _install_idle_ping(self.engine)
         self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        # PostgreSQL reads each statement in its own snapshot already (READ COMMITTED), so
-        # a request that only reads runs without BEGIN and COMMIT: two round trips fewer.
+        # The read of a read-first write on PostgreSQL runs without BEGIN and COMMIT (READ
+        # COMMITTED gives each statement its own snapshot anyway): two round trips fewer.
+        # Not every read: a streamed export's server-side cursor needs a transaction.
         self._read_engine = (self.engine if self.is_sqlite else
                              self.engine.execution_options(isolation_level="AUTOCOMMIT"))
 
@@ -133,7 +134,7 @@ class Database:
                 await write_lock.acquire()
             try:
                 bind = (self._write_engine if locked else
-                        self._read_engine if read_first or not write else self.engine)
+                        self._read_engine if read_first else self.engine)
                 session = Session(bind=bind, expire_on_commit=False)
                 if read_first:
 
@@ -164,10 +165,10 @@ class Database:
                     session.info[_DOWNGRADE] = downgrade
                 try:
                     yield session
-                    if write:
+                    if write or not self.is_sqlite:
                         await anyio.to_thread.run_sync(_commit_and_close, session)
-                    else:  # ending a read does no I/O (PostgreSQL: autocommit; SQLite:
-                        _commit_and_close(session)  # a local read lock): no thread needed
+                    else:  # ending a SQLite read does no I/O: no thread needed
+                        _commit_and_close(session)
                 except BaseException:
                     with anyio.CancelScope(shield=True):
                         await anyio.to_thread.run_sync(_rollback_and_close, session)
