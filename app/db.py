@@ -21,7 +21,7 @@ call ``begin_write(session)``. On SQLite that ends the read, waits for the write
 goes on in a ``BEGIN IMMEDIATE`` transaction (the objects already loaded stay in the
 session, so everything the service read is still at hand; what it writes must be written
 as a condition the database checks, since another writer may have come first). On
-PostgreSQL the read runs without a transaction (as every request that only reads does)
+PostgreSQL the read runs without a transaction (autocommit: no BEGIN or COMMIT)
 and the write in a new one. Once written, the route may call ``end_write(session)``:
 the write commits there and the lock is let go before the page is rendered.
 """
