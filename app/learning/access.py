@@ -50,7 +50,7 @@ def course_for(session: Session, user: User, slug: str) -> tuple[Course, Enrolme
 
 def course_and_lesson_for(session: Session, user: User, slug: str, lesson_slug: str, *,
                           kind: str | None = None) -> tuple[Course, Enrolment | None, Lesson]:
-    """``course_for`` and ``lesson_for`` in one query."""
+    """The course (as ``course_for``) and its live lesson ``lesson_slug``, in one query."""
     row = session.exec(_COURSE_AND_LESSON, params={
         "slug": slug, "lesson_slug": lesson_slug, "user_id": _learner_id(user)}).first()
     if row is None:
@@ -60,13 +60,6 @@ def course_and_lesson_for(session: Session, user: User, slug: str, lesson_slug: 
             kind is not None and lesson.kind != kind):
         raise HTTPException(status_code=404)
     return course, enrolment, lesson
-
-
-def lesson_for(session: Session, course: Course, slug: str, *, kind: str | None = None) -> Lesson:
-    lesson = service.get_live_lesson(session, course=course, slug=slug)
-    if lesson is None or (kind is not None and lesson.kind != kind):
-        raise HTTPException(status_code=404)
-    return lesson
 
 
 def ensure_unlocked(progress: service.CourseProgress, lesson: Lesson) -> None:
