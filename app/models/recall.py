@@ -12,8 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Float, ForeignKey, Index, Integer, SmallInteger, String
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from app.models.base import UTCDateTime, utcnow
@@ -71,7 +79,7 @@ class RecallReview(SQLModel, table=True):
     question_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("quiz_question.id",
                                                           ondelete="CASCADE")))
-    rating: int = Field(sa_column=Column(SmallInteger, nullable=False))  # fsrs.Rating 1–4
+    rating: int = Field(sa_column=Column(SmallInteger, nullable=False))  # fsrs.Rating 1 to 4
     source: str = Field(sa_column=Column(String(10), nullable=False))  # quiz | review
     reviewed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # days since the card's previous review (None for its first)
