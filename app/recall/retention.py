@@ -3,7 +3,8 @@
 Of the reviews of a question's cards that came at least a week (a month) after the
 executive's previous review of it, the share answered right (rated Good or Easy):
 aggregated in SQL over the review log, never shown per executive, and ``None`` (shown
-"—") while fewer than ``MIN_REVIEWS`` such reviews exist.
+"—") while fewer than ``MIN_REVIEWS`` such reviews exist. The item analysis page
+(authoring/analysis.html) says so in one line: keep it in step with these figures.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ from app.models import RecallReview
 
 WEEK_DAYS, MONTH_DAYS = 7, 30
 MIN_REVIEWS = 5
-NOTE = (f"Recalled after a week (a month): of the reviews that came at least {WEEK_DAYS} "
-        f"({MONTH_DAYS}) days after the previous review of the question, the share answered "
-        f"right; — until there are {MIN_REVIEWS}.")
+
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from app.db import insert_for
 from app.models import Lesson, QuizQuestion, RecallCard, utcnow
 from app.recall import scheduling
 from app.recall.scheduling import day_start, next_day_start
-from app.recall.takeaways import Takeaway, takeaways
+from app.recall.takeaways import Takeaway, takeaway_count_of, takeaways
 
 DAILY_LIMIT = 20
 SECONDS_PER_CARD = 22  # an answer or a self-grade takes 20 to 25 seconds
@@ -200,8 +200,8 @@ def takeaway_of(session: Session, *, card: RecallCard) -> Takeaway | None:
     lesson = session.get(Lesson, card.lesson_id)
     if lesson is None or card.position is None:
         return None
-    found = takeaways(lesson.body_md)
-    return found[card.position - 1] if card.position <= len(found) else None
+    found = takeaway_count_of(lesson.body_md, card.position)
+    return found[0] if found else None
 
 
 def review_card(session: Session, *, card: RecallCard, rating: Rating, tz: ZoneInfo,

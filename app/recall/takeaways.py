@@ -52,6 +52,15 @@ def takeaways(markdown: str) -> list[Takeaway]:
     return found
 
 
+def takeaway_count_of(markdown: str, position: int) -> tuple[Takeaway, int] | None:
+    """The takeaway at ``position`` (from 1) and how many the lesson has; None when the
+    lesson has no such bullet (any more)."""
+    found = takeaways(markdown)
+    if not 1 <= position <= len(found):
+        return None
+    return found[position - 1], len(found)
+
+
 def _closing(tokens: list[Token], opening: int) -> int:
     """Index of the token closing the block opened at ``opening``."""
     depth = 0
