@@ -7,7 +7,7 @@ still recalled after a week and after a month (``app.recall.retention``)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, case, cast, func
 from sqlmodel import Session, col, select
@@ -31,7 +31,7 @@ class ItemStats:
     right: int
     common_wrong: str | None
     common_wrong_count: int
-    recall: Retention = Retention()
+    recall: Retention = field(default_factory=Retention)
 
     @property
     def share_right(self) -> float | None:
