@@ -52,6 +52,8 @@ class RecallCard(SQLModel, table=True):
     difficulty: float | None = Field(default=None, sa_column=Column(Float))
     due: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     last_review: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # the last review in the daily review (quiz answers excluded): today's limit counts these
+    recalled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     # Not shown before this moment whatever FSRS says: the start of the executive's next
     # day after a review or a "not today" (FSRS's own fields are left as they are).
     hold_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

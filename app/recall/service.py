@@ -108,7 +108,7 @@ def add_takeaway_cards(session: Session, *, user_id: int, lesson: Lesson,
 @dataclass(frozen=True)
 class Today:
     due: int  # cards due today and not held
-    reviewed: int  # cards reviewed today
+    reviewed: int  # cards reviewed today in the daily review (quiz answers do not count)
 
     @property
     def left(self) -> int:
@@ -141,7 +141,7 @@ def today(session: Session, *, user_id: int, now: datetime | None = None,
     """Today's figures in one query over the executive's cards (index on user and due)."""
     now = now or utcnow()
     due = _due_today(now=now, tz=tz)
-    reviewed = col(RecallCard.last_review) >= day_start(now, tz)
+    reviewed = col(RecallCard.recalled_at) >= day_start(now, tz)
     row = session.execute(
         _cards(func.coalesce(func.sum(case((due, 1), else_=0)), 0),
                func.coalesce(func.sum(case((reviewed, 1), else_=0)), 0))
@@ -217,6 +217,7 @@ def review_card(session: Session, *, card: RecallCard, rating: Rating, tz: ZoneI
                           "for tomorrow.")
     session.add(scheduling.review(card, rating, now=now, source="review"))
     card.hold_until = next_day_start(now, tz)
+    card.recalled_at = now
     session.add(card)
     session.flush()
     retire_orphans(session, user_id=card.user_id, now=now, tz=tz)

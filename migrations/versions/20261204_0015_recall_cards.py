@@ -32,6 +32,7 @@ def upgrade() -> None:
     sa.Column('difficulty', sa.Float(), nullable=True),
     sa.Column('due', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_review', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('recalled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('hold_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
