@@ -18,11 +18,21 @@ from app.questions.spec import QType
 from app.quizzes.service import live_questions
 from app.recall import service as recall
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_every_page import AXE, AXE_RUN
 
 pytestmark = pytest.mark.e2e
 
 COURSE = "executive-enablement"
 LESSON = "trust-and-transparency"  # three key takeaways
+
+
+def fits_and_is_accessible(page) -> None:  # type: ignore[no-untyped-def]
+    """No sideways scroll, no serious or critical axe-core finding."""
+    scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, "
+                                  "window.innerWidth]")
+    assert scroll <= inner
+    page.evaluate(AXE.read_text())
+    assert page.evaluate(AXE_RUN) == []
 
 
 @pytest.fixture
@@ -71,8 +81,10 @@ def test_a_review_session_on_a_phone(page, review_due):  # type: ignore[no-untyp
             seen["question"] += 1
             worst = min(question.choices, key=lambda c: c.fraction)
             page.locator(f"#question-{qid}").get_by_label(worst.text, exact=True).check()
+            fits_and_is_accessible(page)
             page.get_by_role("button", name="Check my answer").click()
             page.locator(".question-result").get_by_text("Not correct").wait_for()
+            fits_and_is_accessible(page)
             # (no right answer shown: this executive has no submitted attempt, and the
             # review reveals answers as the quiz's own setting does)
             following = page.locator("#next-card")
@@ -86,6 +98,7 @@ def test_a_review_session_on_a_phone(page, review_due):  # type: ignore[no-untyp
             page.keyboard.press("Enter")  # keyboard only: reveal, then grade
             good = page.get_by_role("button", name="Good", exact=True)
             good.wait_for()
+            fits_and_is_accessible(page)
             assert good.bounding_box()["width"] <= 390
             good.focus()
             page.keyboard.press("Enter")
