@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from app.models import RecallCard, RecallReview, Role, utcnow
 from tests.conftest import csrf_from, login
+from tests.dbutil import statements_of, writes_in
 from tests.recall.conftest import HELLO, cards_of, question_ids
 from tests.recall.test_cards import submit_quiz
 
@@ -141,7 +142,11 @@ def test_home_line_and_not_today(client, database, course, executive):
     client.post(HELLO + "/complete", data={"csrf_token": csrf_from(client, HELLO)})
     make_due(database, executive)
     assert len(cards_of(database, executive)) == 6
-    home = client.get("/").text
+    with statements_of(database.engine) as statements:
+        home = client.get("/").text
+    # the home page's line costs one query over the executive's cards, and writes nothing
+    assert len([st for st in statements if "recall_card" in st]) == 1
+    assert writes_in(statements) == []
     line = re.search(r'<p class="panel review-today" id="review-today">(.*?)</p>', home, re.S)
     assert line is not None
     assert re.sub(r"<[^>]+>", "", line.group(1)) == "Today's review: 6 cards · about 3 minutes"
