@@ -29,6 +29,7 @@ from app.notifications import routes as notification_routes
 from app.persona import routes as persona_routes
 from app.planner import routes as planner_routes
 from app.quizzes import routes as quiz_routes
+from app.recall import routes as recall_routes
 from app.reports import routes as report_routes
 from app.reviews import routes as review_routes
 from app.security import events, redact
@@ -62,6 +63,7 @@ ROUTERS = (
     planner_routes.router,
     activity_routes.router,
     review_routes.router,
+    recall_routes.router,
     report_routes.router,
     authoring_routes.router,
 )

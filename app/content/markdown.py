@@ -30,6 +30,7 @@ __all__ = [
     "LINK_REL",
     "WORDS_PER_MINUTE",
     "Section",
+    "block_tokens",
     "estimated_minutes",
     "outline",
     "plain_word_count",
@@ -197,6 +198,13 @@ def render_markdown(text: str, *, link_resolver: Callable[[str], str | None] | N
     tokens = _callouts(_MD.parse(text, env))
     _prepare(tokens, link_resolver)
     return sanitise_html(_MD.renderer.render(tokens, _MD.options, env))
+
+
+def block_tokens(text: str) -> list[Token]:
+    """The tokens of the Markdown ``text`` as ``render_markdown`` sees them, callouts
+    included (an ``aside`` opening with the class ``callout callout-<kind>``), for code
+    that reads part of a lesson (the daily review reads the key takeaways' bullets)."""
+    return _callouts(_MD.parse(text, {}))
 
 
 def sanitise_html(html: str) -> str:

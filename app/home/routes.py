@@ -11,7 +11,8 @@ from app.deps import CurrentUser, SessionDep
 from app.home.queues import home_queues
 from app.learning import service as learning
 from app.models import Role, utcnow
-from app.web import render
+from app.recall import service as recall
+from app.web import reader_zone, render
 
 router = APIRouter()
 
@@ -28,4 +29,7 @@ def home(request: Request, user: CurrentUser, session: SessionDep) -> Response:
             ((e.progress, e.progress.next_lesson) for e in enrolled
              if not e.progress.completed and e.progress.next_lesson), None)
         context["recent"] = learning.recently_completed(enrolled)
+        # one indexed query over the executive's review cards
+        context["review_today"] = recall.today(session, user_id=user.id,
+                                               tz=reader_zone(request))
     return render(request, "home/index.html", context)

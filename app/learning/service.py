@@ -35,6 +35,7 @@ from app.models import (
     utcnow,
 )
 from app.notifications.service import notify
+from app.recall import service as recall
 
 MAX_BEAT_SECONDS = 60  # one heartbeat credits at most this much reading time
 TIME_CAP_FACTOR = 4  # and a lesson at most this many times its estimated minutes
@@ -377,6 +378,8 @@ def complete_lesson(
     if changed is not None:
         summary.lesson_completed(session, course_id=course.id, user_id=user_id,
                                  percent=progress.percent, now=now)
+        if lesson.kind != "quiz":  # its key takeaways become daily-review cards
+            recall.add_takeaway_cards(session, user_id=user_id, lesson=lesson, now=now)
     if progress.rule_met and enrolment.completed_at is None:
         code = new_certificate_code()
         completed = session.exec(

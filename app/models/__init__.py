@@ -21,6 +21,7 @@ from app.models.notification import (
     UnsubscribeToken,
 )
 from app.models.quiz import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
+from app.models.recall import RecallCard, RecallReview
 from app.models.report import ReportExport, ReportExportPart
 from app.models.user import Cohort, CohortMember, Role, User
 from app.models.workbook import ReviewComment, Workbook, WorkbookVersion
@@ -50,6 +51,8 @@ __all__ = [
     "QuizAttempt",
     "QuizQuestion",
     "RateLimit",
+    "RecallCard",
+    "RecallReview",
     "ReportExport",
     "ReportExportPart",
     "ReviewComment",

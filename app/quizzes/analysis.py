@@ -1,12 +1,13 @@
 """Item analysis of a quiz for trainers: per question, how many executives answered it,
 the share of answers that were right, and the wrong answer chosen most often, so weak
 questions stand out. Counted in SQL over submitted attempts; only the handful of
-(question, answer) groups come back."""
+(question, answer) groups come back. Next to them, from the daily review's log, the share
+still recalled after a week and after a month (``app.recall.retention``)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, case, cast, func
 from sqlmodel import Session, col, select
@@ -15,6 +16,7 @@ from app.models import QuizAnswer, QuizAttempt
 from app.questions.spec import QType, Question
 from app.quizzes.render import describe_response
 from app.quizzes.service import live_questions
+from app.recall.retention import Retention, retention
 
 RIGHT = 0.999  # a fraction at least this is a right answer
 WEAK_SHARE, WEAK_MIN_ANSWERS = 0.5, 5
@@ -29,6 +31,7 @@ class ItemStats:
     right: int
     common_wrong: str | None
     common_wrong_count: int
+    recall: Retention = field(default_factory=Retention)
 
     @property
     def share_right(self) -> float | None:
@@ -67,6 +70,7 @@ def item_analysis(session: Session, *, lesson_id: int) -> list[ItemStats]:
             totals[question_id][1] += count
         elif count > wrong.get(question_id, ("", 0))[1]:
             wrong[question_id] = (response, count)
+    recalled = retention(session, question_ids=ids)
     stats = []
     for position, (row, question) in enumerate(questions, start=1):
         common = wrong.get(row.id)
@@ -76,5 +80,6 @@ def item_analysis(session: Session, *, lesson_id: int) -> list[ItemStats]:
         stats.append(ItemStats(position=position, question=question,
                                executives=people.get(row.id, 0), answers=totals[row.id][0],
                                right=totals[row.id][1], common_wrong=text,
-                               common_wrong_count=common[1] if common else 0))
+                               common_wrong_count=common[1] if common else 0,
+                               recall=recalled.get(row.id, Retention())))
     return stats

@@ -35,6 +35,7 @@ from app.models import (
 from app.notifications.service import notify
 from app.questions.spec import QType, Question
 from app.quizzes import grading
+from app.recall import service as recall
 
 RawResponse = list[str] | dict[str, str]
 
@@ -436,6 +437,12 @@ def _grade(session: Session, *, attempt: QuizAttempt, course: Course,
         item.answer.fraction = fraction
         session.add(item.answer)
         marks.append((fraction, 1.0))
+    # the questions answered wrong or partly right become daily-review cards
+    recall.record_quiz_answers(
+        session, user_id=attempt.user_id, lesson_id=attempt.lesson_id,
+        answers=[(item.row.id, item.question.type.value, item.answer.fraction)
+                 for item in view.graded_items if item.answer is not None],
+        now=attempt.submitted_at)
     _record_score(session, attempt=attempt, marks=marks, course=course, enrolment=enrolment,
                   lesson=lesson)
 

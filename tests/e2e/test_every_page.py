@@ -59,6 +59,7 @@ ROLE_PAGES: dict[Role, dict[str, Where]] = {
         "essay quiz": PILOT_QUIZ,
         "quiz attempt": (PILOT_QUIZ, r"^/courses/pilot/quizzes/check/attempts/\d+$"),
         "certificate (not earned yet)": COURSE + "/certificate",
+        "daily review": "/daily-review",
         "persona": "/persona",
         "persona step": ("/persona", r"^/persona/steps/[\w-]+$"),
         "90-day plan (calendar)": "/plan",
