@@ -194,8 +194,8 @@ def test_estimated_minutes(words: int, minutes: int) -> None:
 
 def test_estimated_minutes_of_a_shipped_lesson() -> None:
     text = SHIPPED_LESSON.read_text(encoding="utf-8")
-    assert 1000 < plain_word_count(text) < 1800
-    assert estimated_minutes(text) == 7
+    assert 800 < plain_word_count(text) <= 1000
+    assert estimated_minutes(text) == 5
 
 
 # -- callouts: "> [!KIND] optional title" blockquotes become <aside class="callout ..."> --

@@ -152,9 +152,9 @@ def test_a_modified_package_becomes_the_draft_and_publishes(
     lesson_path = exported.parent / LESSON_FILE
     text = lesson_path.read_text()
     new_text = text.replace(
-        "This lesson covers three ideas:",
-        "Packages travel well. ![A chart](../assets/trust-chart.png)\n\nThis lesson covers "
-        "three ideas:")
+        "## Trust attaches to people\n",
+        "## Trust attaches to people\n\nPackages travel well. "
+        "![A chart](../assets/trust-chart.png)\n")
     assert new_text != text
     lesson_path.write_text(new_text)
     (exported / "assets").mkdir()

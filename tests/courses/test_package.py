@@ -128,8 +128,10 @@ def test_shipped_package_loads_in_manifest_order() -> None:
         "consistency-measurement-growth",
     ]
     lessons = [lesson for module in course.modules for lesson in module.lessons]
-    assert len(lessons) == 28
+    assert len(lessons) == 29
     assert sum(1 for lesson in lessons if lesson.kind == "quiz") == 6
+    assert [lesson.slug for lesson in lessons if not lesson.required] == [
+        "sources-and-further-reading"]
     assert [(lesson.slug, lesson.kind) for lesson in lessons
             if lesson.kind not in ("reading", "quiz")] == [
         ("build-your-persona", "persona"),
@@ -140,8 +142,9 @@ def test_shipped_package_loads_in_manifest_order() -> None:
         "reach-and-changed-conversation",
         "accounts-and-networks",
         "why-executives-belong-quiz",
+        "sources-and-further-reading",
     ]
-    assert course.estimated_hours == 4
+    assert course.estimated_hours == 10.5
     assert course.completion == "all-required"
     assert course.sequential is False
     for module in course.modules:

@@ -30,9 +30,9 @@ def test_shipped_course_imports_with_rendered_lessons(database, load_course):
                                          "digital-persona", "social-selling",
                                          "social-media-leadership",
                                          "consistency-measurement-growth"]
-    assert len(lessons) == 28
+    assert len(lessons) == 29
     readings = [les for les in lessons if les.kind == "reading"]
-    assert len(readings) == 20
+    assert len(readings) == 21
     assert {les.kind for les in lessons} == {"reading", "quiz", "persona", "plan"}
     assert all(les.body_html.startswith("<") and "<script" not in les.body_html
                for les in readings)
