@@ -57,8 +57,9 @@ STEPS: tuple[Step, ...] = (
         (
             ListField("expertise", "Areas of expertise", minimum=3, maximum=5, max_length=100,
                       item_label="Area of expertise",
-                      help="Three to five subjects where your experience adds something a "
-                           "journalist or a peer could not. Be specific.",
+                      help="Three subjects where your experience adds something a journalist "
+                           "or a peer could not (the course's advice; up to five fit here). "
+                           "Be specific.",
                       example="Decarbonising last-mile delivery",
                       missing="Add at least {minimum} areas of expertise (you have {filled} "
                               "so far), e.g. Decarbonising last-mile delivery."),
