@@ -125,11 +125,13 @@ def test_shipped_package_loads_in_manifest_order() -> None:
         "digital-persona",
         "social-selling",
         "social-media-leadership",
+        "posting-within-the-rules",
+        "leading-through-risk",
         "consistency-measurement-growth",
     ]
     lessons = [lesson for module in course.modules for lesson in module.lessons]
-    assert len(lessons) == 28
-    assert sum(1 for lesson in lessons if lesson.kind == "quiz") == 6
+    assert len(lessons) == 37
+    assert sum(1 for lesson in lessons if lesson.kind == "quiz") == 8
     assert [(lesson.slug, lesson.kind) for lesson in lessons
             if lesson.kind not in ("reading", "quiz")] == [
         ("build-your-persona", "persona"),
