@@ -125,11 +125,13 @@ def test_shipped_package_loads_in_manifest_order() -> None:
         "digital-persona",
         "social-selling",
         "social-media-leadership",
+        "posting-within-the-rules",
+        "leading-through-risk",
         "consistency-measurement-growth",
     ]
     lessons = [lesson for module in course.modules for lesson in module.lessons]
-    assert len(lessons) == 29
-    assert sum(1 for lesson in lessons if lesson.kind == "quiz") == 6
+    assert len(lessons) == 38
+    assert sum(1 for lesson in lessons if lesson.kind == "quiz") == 8
     assert [lesson.slug for lesson in lessons if not lesson.required] == [
         "sources-and-further-reading"]
     assert [(lesson.slug, lesson.kind) for lesson in lessons
@@ -144,7 +146,7 @@ def test_shipped_package_loads_in_manifest_order() -> None:
         "why-executives-belong-quiz",
         "sources-and-further-reading",
     ]
-    assert course.estimated_hours == 10.5
+    assert course.estimated_hours == 13.5
     assert course.completion == "all-required"
     assert course.sequential is False
     for module in course.modules:

@@ -23,8 +23,8 @@ def test_executive_takes_a_lesson_and_resumes(page, demo):  # type: ignore[no-un
     with page.expect_response(lambda r: r.url.endswith("/complete") and r.status == 200):
         page.get_by_role("button", name="Mark as complete").click()
     page.get_by_text("Completed", exact=False).first.wait_for()
-    assert page.locator("#course-progress progress").get_attribute("value") == "3"  # 1 of 28
-    assert "1 of 28 steps" in page.locator("#course-progress").inner_text()
+    assert page.locator("#course-progress progress").get_attribute("value") == "2"  # 1 of 37
+    assert "1 of 37 steps" in page.locator("#course-progress").inner_text()
     assert page.url.endswith("/lessons/trust-and-transparency")  # updated in place
 
     page.get_by_role("button", name="Sign out").click()

@@ -29,10 +29,12 @@ def test_shipped_course_imports_with_rendered_lessons(database, load_course):
     assert [m.slug for m in modules] == ["why-executives-belong", "social-media-mechanics",
                                          "digital-persona", "social-selling",
                                          "social-media-leadership",
+                                         "posting-within-the-rules",
+                                         "leading-through-risk",
                                          "consistency-measurement-growth"]
-    assert len(lessons) == 29
+    assert len(lessons) == 38
     readings = [les for les in lessons if les.kind == "reading"]
-    assert len(readings) == 21
+    assert len(readings) == 28
     assert {les.kind for les in lessons} == {"reading", "quiz", "persona", "plan"}
     assert all(les.body_html.startswith("<") and "<script" not in les.body_html
                for les in readings)

@@ -93,6 +93,6 @@ def test_shipped_quizzes_have_enough_questions_and_types():
         assert len(graded) >= 8, gift
         assert all(q.general_feedback for q in graded), gift
         kinds |= {q.type.value for q in graded}
-    assert len(list(root.glob("*/*.gift"))) == 6
+    assert len(list(root.glob("*/*.gift"))) == 8
     assert len(kinds) >= 4 and {"single", "multiple", "truefalse", "numerical",
                                 "matching", "short", "essay"} <= kinds
