@@ -9,22 +9,24 @@ Moodle:
   question's block become its ``id_number`` and ``tags``.
 * ``$CATEGORY: path`` sets the category of the questions that follow.
 * ``::title::`` names a question; ``[html]``, ``[moodle]``, ``[plain]`` or ``[markdown]``
-  before a text sets its format.
+  before a text sets its format: the question text's (Moodle's auto-format by default),
+  and each answer's, feedback's, general feedback's and matching sub-question's (the
+  question text's by default). Short answers and numerical values have no format.
 * ``\\~ \\= \\# \\{ \\} \\: \\\\`` are literal characters and ``\\n`` a line break, in every
   text.
 * The first ``{...}`` holds the answers. Text after it makes a missing-word question: the
   answer block's place in the text becomes :data:`~app.questions.spec.BLANK`.
 * The type comes from the answers: none (no braces) is a description, ``{}`` an essay,
-  ``{#...}`` numerical, any ``~`` multiple choice (one answer if there is an ``=``, several
-  otherwise), ``=`` with ``->`` matching, ``T``/``TRUE``/``F``/``FALSE`` true/false, and
-  anything else a short answer.
+  ``{#...}`` numerical (``~#feedback`` at its end: any other number), any ``~`` multiple
+  choice (one answer if there is an ``=``, several otherwise), ``=`` with ``->`` matching,
+  ``T``/``TRUE``/``F``/``FALSE`` true/false, and anything else a short answer.
 
 Where Moodle silently accepts something that is almost certainly a mistake, the reader
 accepts it too but returns a :class:`~app.questions.spec.GiftWarning`; where Moodle refuses a
 question (or would store nonsense), it raises :class:`GiftError` with the line.
 
-The writer (``writer.py``) produces canonical GIFT that Moodle imports and that this reader
-reads back into equal questions.
+The writer (``writer.py``) writes GIFT as Moodle's exporter does, which this reader reads
+back into equal questions.
 """
 
 from __future__ import annotations
@@ -118,18 +120,6 @@ class _Reader:
                 text_format = _FORMATS[raw[1:close]]
                 raw = raw[close + 1 :]
         return text_format, _unescape(raw).strip(_WS)
-
-    def sub_text(self, raw: str, question_format: TextFormat, line: int, what: str) -> str:
-        """An answer's or feedback's text; its own format is kept only if it is the
-        question's (the only one Podium stores)."""
-        text_format, text = self.formatted(raw, question_format)
-        if text_format != question_format:
-            self.warn(
-                line,
-                f"the {what} is marked [{text_format.value}] but Podium keeps one text "
-                f"format per question: it is shown as [{question_format.value}]",
-            )
-        return text
 
     def weight(self, raw: str, line: int, default: float) -> tuple[float, str]:
         """A leading ``%weight%`` as a fraction, and the rest of ``raw``."""
@@ -229,12 +219,10 @@ class _Reader:
         answers = block.trim(_Span(start + 1, end))
         general_feedback = ""
         separator = text.rfind("####", answers.start, answers.end)
+        general_format = text_format
         if separator >= 0:
-            general_feedback = self.sub_text(
-                text[separator + 4 : answers.end],
-                text_format,
-                block.line(separator),
-                "general feedback",
+            general_format, general_feedback = self.formatted(
+                text[separator + 4 : answers.end], text_format
             )
             answers = block.trim(_Span(answers.start, separator))
 
@@ -244,6 +232,7 @@ class _Reader:
             name=name,
             text_format=text_format,
             general_feedback=general_feedback,
+            general_feedback_format=general_format,
             line=line,
         )
         answer_text = block.get(answers)
@@ -309,14 +298,22 @@ class _Reader:
                 )
 
     def choice(self, raw: str, fraction: float, question: Question, line: int) -> Choice:
+        """An answer and its feedback, each with its own format (the question's unless
+        marked), as Moodle's commentparser() reads them."""
         text_part, _, feedback_part = raw.partition("#")
-        text = self.sub_text(text_part.strip(_WS), question.text_format, line, "answer")
+        text_format, text = self.formatted(text_part.strip(_WS), question.text_format)
         if not text:
             raise GiftError(line, "an answer has no text")
-        feedback = self.sub_text(
-            feedback_part.strip(_WS), question.text_format, line, "answer feedback"
+        feedback_format, feedback = self.formatted(
+            feedback_part.strip(_WS), question.text_format
         )
-        return Choice(text=text, fraction=fraction, feedback=feedback)
+        return Choice(
+            text=text,
+            fraction=fraction,
+            feedback=feedback,
+            text_format=text_format,
+            feedback_format=feedback_format,
+        )
 
     def read_short(self, block: _Block, answers: _Span, question: Question) -> None:
         question.type = QType.short
@@ -327,7 +324,11 @@ class _Reader:
             line = block.piece_line(piece)
             piece = block.trim(piece)
             fraction, raw = self.weight(block.get(piece), line, 1.0)
-            question.choices.append(self.choice(raw, fraction, question, line))
+            choice = self.choice(raw, fraction, question, line)
+            # Moodle keeps only the text of a short answer, which is matched as it is: its
+            # [format] marker is dropped and the answer has Moodle's default format.
+            choice.text_format = TextFormat.moodle
+            question.choices.append(choice)
         self.check_full_marks(block.line(answers.start), [c.fraction for c in question.choices])
 
     def check_full_marks(self, line: int, fractions: list[float]) -> None:
@@ -336,15 +337,32 @@ class _Reader:
             self.warn(line, f"no answer gives full marks (the best gives {best}%)")
 
     def read_numerical(self, block: _Block, answers: _Span, question: Question) -> None:
+        """Moodle's numerical answers; ``~...`` after them is "any other answer": a
+        catch-all answer worth 0 with the feedback after its ``#`` (Moodle stores it as the
+        answer ``*``)."""
         question.type = QType.numerical
         text = block.text
         span = _Span(answers.start + 1, answers.end)
         tilde = text.find("~", span.start, span.end)
+        other: NumericalAnswer | None = None
         if tilde >= 0:
-            self.warn(
-                block.line(tilde),
-                "feedback for any other answer ('~#...') is not supported in numerical "
-                "questions: it is ignored",
+            ignored, _, feedback_part = text[tilde + 1 : span.end].partition("#")
+            if ignored.strip(_WS):
+                self.warn(
+                    block.line(tilde),
+                    f"'{_unescape(ignored.strip(_WS))}' between '~' and '#' is ignored, as "
+                    "Moodle does: any other answer is written '~#feedback'",
+                )
+            feedback_format, feedback = self.formatted(
+                feedback_part.strip(_WS), question.text_format
+            )
+            other = NumericalAnswer(
+                value=0.0,
+                tolerance=0.0,
+                fraction=0.0,
+                feedback=feedback,
+                feedback_format=feedback_format,
+                catch_all=True,
             )
             span = _Span(span.start, tilde)
         pieces = block.split(span, "=")
@@ -357,12 +375,17 @@ class _Reader:
             piece = block.trim(piece)
             fraction, raw = self.weight(block.get(piece), line, 1.0)
             value_part, _, feedback_part = raw.partition("#")
-            value_text = self.sub_text(value_part.strip(_WS), question.text_format, line, "answer")
-            feedback = self.sub_text(
-                feedback_part.strip(_WS), question.text_format, line, "answer feedback"
+            _, value_text = self.formatted(value_part.strip(_WS), question.text_format)
+            feedback_format, feedback = self.formatted(
+                feedback_part.strip(_WS), question.text_format
             )
-            if value_text == "*":
-                self.warn(line, "the answer '*' (any answer) is not supported: it is ignored")
+            if value_text == "*" or value_text.startswith("*:"):
+                question.numerical.append(
+                    NumericalAnswer(
+                        value=0.0, tolerance=0.0, fraction=fraction, feedback=feedback,
+                        feedback_format=feedback_format, catch_all=True,
+                    )
+                )
                 continue
             value, tolerance = _numerical_value(value_text, line)
             if tolerance < 0:
@@ -370,10 +393,16 @@ class _Reader:
                 tolerance = -tolerance
             question.numerical.append(
                 NumericalAnswer(
-                    value=value, tolerance=tolerance, fraction=fraction, feedback=feedback
+                    value=value,
+                    tolerance=tolerance,
+                    fraction=fraction,
+                    feedback=feedback,
+                    feedback_format=feedback_format,
                 )
             )
-        if not question.numerical:
+        if other is not None:
+            question.numerical.append(other)
+        if not any(not answer.catch_all for answer in question.numerical):
             raise GiftError(block.line(answers.start), "a numerical question needs an answer")
         self.check_full_marks(block.line(answers.start), [a.fraction for a in question.numerical])
 
@@ -394,13 +423,15 @@ class _Reader:
                 raise GiftError(
                     line, "'->' is missing: a matching pair is written '=question -> answer'"
                 )
-            sub_question = self.sub_text(
-                raw[:arrow].strip(_WS), question.text_format, line, "matching question"
+            sub_format, sub_question = self.formatted(
+                raw[:arrow].strip(_WS), question.text_format
             )
             answer = _unescape(raw[arrow + 2 :]).strip(_WS)
             if not answer:
                 raise GiftError(line, "a matching pair has no answer after '->'")
-            question.pairs.append(MatchPair(question=sub_question, answer=answer))
+            question.pairs.append(
+                MatchPair(question=sub_question, answer=answer, question_format=sub_format)
+            )
         if sum(1 for pair in question.pairs if pair.question) < 2:
             raise GiftError(
                 block.line(answers.start),
@@ -416,18 +447,16 @@ class _Reader:
 
     def read_truefalse(self, block: _Block, answers: _Span, question: Question) -> None:
         question.type = QType.truefalse
-        line = block.line(answers.start)
         bits = block.get(answers).split("#", 2)
         fmt = question.text_format
-        answer = self.sub_text(bits[0].strip(_WS), fmt, line, "answer")
-        wrong = self.sub_text(bits[1].strip(_WS), fmt, line, "feedback") if len(bits) > 1 else ""
-        right = self.sub_text(bits[2].strip(_WS), fmt, line, "feedback") if len(bits) > 2 else ""
+        _, answer = self.formatted(bits[0].strip(_WS), fmt)
+        wrong = self.formatted(bits[1].strip(_WS), fmt) if len(bits) > 1 else (fmt, "")
+        right = self.formatted(bits[2].strip(_WS), fmt) if len(bits) > 2 else (fmt, "")
         # Moodle: the first feedback is for a wrong answer, the second for a right one.
         question.correct = answer in ("T", "TRUE")
-        if question.correct:
-            question.true_feedback, question.false_feedback = right, wrong
-        else:
-            question.true_feedback, question.false_feedback = wrong, right
+        true, false = (right, wrong) if question.correct else (wrong, right)
+        question.true_feedback_format, question.true_feedback = true
+        question.false_feedback_format, question.false_feedback = false
 
 
 def parse_gift(text: str, *, file: str = "") -> tuple[list[Question], list[GiftWarning]]:
