@@ -77,12 +77,14 @@ class Grade:
     order (the question's ``general_feedback`` is not included).
     ``correct_answer``: a human-readable statement of the right answer, to reveal after
     submission ("Paris", "True", "3 ± 0.5", "A → 1; B → 2"); empty for essay/description.
+    ``feedback_formats``: the text format of each feedback text (not compared: it only
+    says how to show them).
     """
 
     fraction: float | None
     feedback: list[str] = field(default_factory=list)
     correct_answer: str = ""
-    feedback_formats: list[TextFormat] = field(default_factory=list)
+    feedback_formats: list[TextFormat] = field(default_factory=list, compare=False)
 
     @property
     def formatted_feedback(self) -> list[tuple[str, TextFormat]]:

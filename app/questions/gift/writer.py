@@ -3,9 +3,11 @@
 :func:`app.questions.gift.reader.parse_gift` reads back into equal questions.
 
 Where Moodle's own output would read back as another question (a text that starts like a
-``[format]`` marker or a weight, a numerical "any other answer" that is not the last or is
-worth something, a name that looks like an ``[id:...]`` in the header comment), Podium
-writes the smallest change that reads back the same; nothing else differs from Moodle."""
+``[format]`` marker or a weight, an empty question text in another format than Moodle's,
+a numerical "any other answer" that is not the last or is worth something, a name that
+looks like an ``[id:...]`` in the header comment), Podium writes the smallest change that
+reads back the same; nothing else differs from Moodle. As in Moodle, an empty answer or
+feedback has no marker: it reads back in its question's format."""
 
 from __future__ import annotations
 
@@ -187,7 +189,8 @@ def _question_text(question: Question) -> str:
     # Without a name, a text starting with "//" would be a comment (and a byte order mark
     # dropped): the [format] marker keeps it a text.
     protect = not head and text.startswith(("//", "\ufeff"))
-    if protect:
+    # An empty question text keeps its marker too: the other texts' formats follow it.
+    if protect or (not text and question.text_format != TextFormat.moodle):
         return head + f"[{question.text_format.value}]" + _escape(text)
     return head + _text(text, question.text_format, TextFormat.moodle)
 
