@@ -333,7 +333,8 @@ def follow_question_format(question: Question) -> Question:
     texts without a marker (a short answer, matched as it is, keeps Moodle's default)."""
     fmt = question.text_format
     question.general_feedback_format = fmt
-    question.true_feedback_format = question.false_feedback_format = fmt
+    if question.type == QType.truefalse:
+        question.true_feedback_format = question.false_feedback_format = fmt
     for choice in question.choices:
         choice.text_format = TextFormat.moodle if question.type == QType.short else fmt
         choice.feedback_format = fmt

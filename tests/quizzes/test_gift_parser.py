@@ -368,6 +368,7 @@ def test_description() -> None:
         text="<p>Read this first.</p>",
         name="Intro",
         text_format=TextFormat.html,
+        general_feedback_format=TextFormat.html,  # as Moodle: the question text's format
         line=1,
     )
     assert not question.graded

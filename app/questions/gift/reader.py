@@ -183,6 +183,7 @@ class _Reader:
                 text=question_text,
                 name=name,
                 text_format=text_format,
+                general_feedback_format=text_format,
                 line=line,
             )
         if start < 0:
