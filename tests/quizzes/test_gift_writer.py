@@ -530,3 +530,64 @@ def test_true_false_feedback_combinations_survive() -> None:
 def test_questions_gift_cannot_express_are_refused(question: Question, fragment: str) -> None:
     with pytest.raises(ValueError, match=re.escape(fragment)):
         write_gift([question])
+
+
+# --------------------------------------------------------------------------- Moodle's details
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (3.0, "3"), (-2.5, "-2.5"), (0.005, "0.005"), (0.0001, "0.0001"), (1e-5, "1.0E-5"),
+        (1.5e-7, "1.5E-7"), (1e13, "10000000000000"), (1e14, "1.0E+14"), (2.5e20, "2.5E+20"),
+        (1822.0, "1822"), (0.1 + 0.2, "0.30000000000000004"),
+    ],
+)
+def test_numbers_are_written_as_php_prints_them(value: float, written: str) -> None:
+    # PHP's (string)$float: 14 significant digits, exponent below 1e-4 and from 1e15 on;
+    # a number needing more digits keeps them all, so that it reads back unchanged.
+    question = Question(type=QType.numerical, text="N?",
+                        numerical=[NumericalAnswer(value, 0.5, 1.0)])
+    assert f"\t=%100%{written}:0.5#\n" in write_gift([question])
+    assert round_trip([question]) == settled([question])
+
+
+def test_each_text_gets_its_marker_where_its_format_is_not_the_questions() -> None:
+    question = Question(
+        type=QType.single,
+        text="<p>Q</p>",
+        text_format=TextFormat.html,
+        general_feedback="*g*",
+        general_feedback_format=TextFormat.markdown,
+        choices=[
+            Choice("a", 1.0, "<em>yes</em>", TextFormat.html, TextFormat.html),
+            Choice("<b>", 0.0, "no", TextFormat.plain, TextFormat.moodle),
+        ],
+    )
+    assert write_gift([question]) == (
+        "// question: 1  name: \n"
+        "[html]<p>Q</p>{\n\t=a#<em>yes</em>\n\t~[plain]<b>#[moodle]no\n\t####[markdown]*g*\n}\n\n\n"
+    )
+    assert round_trip([question]) == settled([question])
+
+
+def test_numerical_catch_alls_are_written_so_they_read_back() -> None:
+    last = Question(type=QType.numerical, text="N?", numerical=[
+        NumericalAnswer(3, 1, 1.0), NumericalAnswer(0, 0, 0.0, "No", catch_all=True)])
+    assert "\t~#No\n}" in write_gift([last])  # Moodle's "any other answer"
+    middle = Question(type=QType.numerical, text="N?", numerical=[
+        NumericalAnswer(0, 0, 0.0, "Any", catch_all=True), NumericalAnswer(3, 1, 1.0)])
+    worth = Question(type=QType.numerical, text="N?", numerical=[
+        NumericalAnswer(3, 1, 1.0), NumericalAnswer(0, 0, 0.5, "Half", catch_all=True)])
+    # Moodle writes "~#" for every "*": the answers after it, or its grade, would be lost
+    assert "\t=%0%*#Any\n" in write_gift([middle])
+    assert "\t=%50%*#Half\n" in write_gift([worth])
+    assert round_trip([last, middle, worth]) == settled([last, middle, worth])
+
+
+def test_the_header_comment_cannot_give_the_question_an_id_or_tags() -> None:
+    question = Question(type=QType.essay, text="E", name="Two\nlines [id:x] [tag:y]")
+    assert write_gift([question]).startswith(
+        "// question: 1  name: Two lines [ id:x] [ tag:y]\n::Two\\nlines [id\\:x] [tag\\:y]::E{}"
+    )
+    assert round_trip([question]) == settled([question])
