@@ -10,7 +10,13 @@ from __future__ import annotations
 from app.content.limits import measure, see_more_split
 from app.courses.urls import item_url
 from app.quizzes import grading
-from app.quizzes.render import describe_response, feedback_html, question_html
+from app.quizzes.render import (
+    answer_html,
+    describe_response,
+    feedback_html,
+    question_html,
+    text_html,
+)
 from app.web import templates
 from app.workbooks.service import STATUS_LABELS
 
@@ -19,6 +25,8 @@ def _install_filters() -> None:
     templates.env.filters["question_html"] = question_html
     templates.env.filters["feedback_html"] = lambda text, question: feedback_html(text, question)
     templates.env.filters["describe_response"] = describe_response
+    templates.env.filters["text_html"] = text_html
+    templates.env.filters["answer_html"] = answer_html
     templates.env.filters["matching_answers"] = grading.matching_answers
     templates.env.globals["item_url"] = item_url
     templates.env.globals["measure"] = measure

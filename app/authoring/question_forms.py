@@ -151,8 +151,10 @@ def form_for(question: Question | None, qtype: QType) -> QuestionForm:
             filled = len(question.choices)
         elif qtype == QType.numerical:
             for i, answer in enumerate(question.numerical):
-                values[f"numerical-{i}-value"] = _format_number(answer.value)
-                values[f"numerical-{i}-tolerance"] = _format_number(answer.tolerance)
+                values[f"numerical-{i}-value"] = (
+                    "*" if answer.catch_all else _format_number(answer.value))
+                values[f"numerical-{i}-tolerance"] = (
+                    "" if answer.catch_all else _format_number(answer.tolerance))
                 values[f"numerical-{i}-grade"] = _percent(answer.fraction)
                 values[f"numerical-{i}-feedback"] = answer.feedback
             filled = len(question.numerical)

@@ -152,7 +152,7 @@ class _Parser:
             question.pairs = self.pairs()
         elif qtype == QType.truefalse:
             self.truefalse(question)
-        return question
+        return follow_question_format(question)
 
     def choices(self) -> list[Choice]:
         qtype = self.qtype
@@ -221,6 +221,16 @@ class _Parser:
             feedback = self.text_field(key + "feedback", "The feedback", FEEDBACK_MAX_CHARS)
             if not value_text and not tolerance_text and not feedback:
                 continue
+            if value_text == "*":  # any other number (Moodle's "*")
+                fraction, message = _parse_grade(self.get(key + "grade"), negatives=False)
+                if message:
+                    self.error(key + "grade", message)
+                elif fraction is not None:
+                    answers.append(NumericalAnswer(
+                        value=0.0, tolerance=0.0, fraction=fraction, feedback=feedback,
+                        catch_all=True,
+                    ))
+                continue
             value = tolerance = None
             if not value_text:
                 self.error(key + "value", "Write the right number, or clear this row.")
@@ -250,7 +260,7 @@ class _Parser:
                 )
         if any(k.startswith("numerical-") for k in self.errors):
             return answers
-        if not answers:
+        if all(answer.catch_all for answer in answers):
             self.error("numerical", "Write at least one right number.")
         elif 1.0 not in [a.fraction for a in answers]:
             self.error("numerical", "Give at least one number a grade of 100%.")
@@ -316,6 +326,55 @@ class _Parser:
                 "This question would not read back the same from GIFT: check its texts "
                 "for unusual characters.",
             )
+
+
+def follow_question_format(question: Question) -> Question:
+    """The form has one text format: every text of the question takes it, as GIFT reads
+    texts without a marker (a short answer, matched as it is, keeps Moodle's default)."""
+    fmt = question.text_format
+    question.general_feedback_format = fmt
+    if question.type == QType.truefalse:
+        question.true_feedback_format = question.false_feedback_format = fmt
+    for choice in question.choices:
+        choice.text_format = TextFormat.moodle if question.type == QType.short else fmt
+        choice.feedback_format = fmt
+    for answer in question.numerical:
+        answer.feedback_format = fmt
+    for pair in question.pairs:
+        pair.question_format = fmt
+    return question
+
+
+def keep_own_formats(old: Question, new: Question) -> Question:
+    """``new`` (from the form) with the formats ``old`` gave its texts of their own: a text
+    the trainer did not change, at the same place, keeps a format that differed from its
+    question's (e.g. an answer imported as ``[plain]`` in an ``[html]`` question)."""
+    def kept(old_text: str, old_format: TextFormat, new_text: str, new_format: TextFormat
+             ) -> TextFormat:
+        if old_text == new_text and old_format != old.text_format:
+            return old_format
+        return new_format
+
+    new.general_feedback_format = kept(old.general_feedback, old.general_feedback_format,
+                                       new.general_feedback, new.general_feedback_format)
+    if old.type == QType.truefalse and new.type == QType.truefalse:
+        new.true_feedback_format = kept(old.true_feedback, old.true_feedback_format,
+                                        new.true_feedback, new.true_feedback_format)
+        new.false_feedback_format = kept(old.false_feedback, old.false_feedback_format,
+                                         new.false_feedback, new.false_feedback_format)
+    for before, after in zip(old.choices, new.choices, strict=False):
+        if new.type != QType.short:
+            after.text_format = kept(before.text, before.text_format,
+                                     after.text, after.text_format)
+        after.feedback_format = kept(before.feedback, before.feedback_format,
+                                     after.feedback, after.feedback_format)
+    for before_n, after_n in zip(old.numerical, new.numerical, strict=False):
+        after_n.feedback_format = kept(before_n.feedback, before_n.feedback_format,
+                                       after_n.feedback, after_n.feedback_format)
+    for before_p, after_p in zip(old.pairs, new.pairs, strict=False):
+        after_p.question_format = kept(before_p.question, before_p.question_format,
+                                       after_p.question, after_p.question_format)
+    return new
 
 
 def _shows(qtype: QType, key: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from sqlmodel import Session, col, select
 
 from app.authoring.drafts import Draft, DraftError, FormErrors, LessonSpec, clean_text
+from app.authoring.question_parser import keep_own_formats
 from app.courses.package.format import (
     ATTEMPTS_RANGE,
     MINUTES_RANGE,
@@ -105,7 +106,8 @@ def put(draft: Draft, slug: str, number: int, question: Question) -> None:
         questions.append(replace(question, category=category))
     else:
         old = questions[number - 1]
-        questions[number - 1] = replace(question, id_number=old.id_number, tags=old.tags,
+        questions[number - 1] = replace(keep_own_formats(old, question),
+                                        id_number=old.id_number, tags=old.tags,
                                         category=old.category)
     _store(draft, slug, questions)
 

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from app.questions.spec import Choice, NumericalAnswer, QType, Question
+from app.questions.spec import Choice, NumericalAnswer, QType, Question, TextFormat
 
 SingleResponse: TypeAlias = int
 MultipleResponse: TypeAlias = frozenset[int]
@@ -77,11 +77,20 @@ class Grade:
     order (the question's ``general_feedback`` is not included).
     ``correct_answer``: a human-readable statement of the right answer, to reveal after
     submission ("Paris", "True", "3 ± 0.5", "A → 1; B → 2"); empty for essay/description.
+    ``feedback_formats``: the text format of each feedback text (not compared: it only
+    says how to show them).
     """
 
     fraction: float | None
     feedback: list[str] = field(default_factory=list)
     correct_answer: str = ""
+    feedback_formats: list[TextFormat] = field(default_factory=list, compare=False)
+
+    @property
+    def formatted_feedback(self) -> list[tuple[str, TextFormat]]:
+        """Each feedback text with its own text format (Moodle's default if unknown)."""
+        formats = self.feedback_formats + [TextFormat.moodle] * len(self.feedback)
+        return list(zip(self.feedback, formats, strict=False))
 
 
 # --- helpers shared by parsing and grading ----------------------------------------------
@@ -359,11 +368,12 @@ def correct_answer_text(question: Question) -> str:
             return ""
         return "True" if question.correct else "False"
     if kind == QType.numerical:
-        best = max((a.fraction for a in question.numerical), default=0.0)
+        answers = [a for a in question.numerical if not a.catch_all]
+        best = max((a.fraction for a in answers), default=0.0)
         if best <= 0:
             return ""
         texts = []
-        for answer in question.numerical:
+        for answer in answers:
             if answer.fraction == best:
                 text = _format_number(answer.value)
                 if answer.tolerance:
@@ -405,44 +415,65 @@ def grade(question: Question, response: Response | None) -> Grade:
         return Grade(0.0, [], answer_text)
 
     fraction = 0.0
-    feedback: list[str] = []
+    feedback: list[tuple[str, TextFormat]] = []
     if kind == QType.single:
         if _is_index(response) and 0 <= response < len(question.choices):
             choice = question.choices[response]
             fraction = _clamp(choice.fraction)
-            feedback = [choice.feedback]
+            feedback = [(choice.feedback, choice.feedback_format)]
     elif kind == QType.multiple:
         if isinstance(response, frozenset | set):
             chosen = [c for i, c in enumerate(question.choices) if i in response]
             fraction = _clamp(sum(c.fraction for c in chosen))
-            feedback = [c.feedback for c in chosen]
+            feedback = [(c.feedback, c.feedback_format) for c in chosen]
     elif kind == QType.truefalse:
         if isinstance(response, bool):
             if question.correct is not None:
                 fraction = 1.0 if response == question.correct else 0.0
-            feedback = [question.true_feedback if response else question.false_feedback]
+            feedback = [
+                (question.true_feedback, question.true_feedback_format)
+                if response
+                else (question.false_feedback, question.false_feedback_format)
+            ]
     elif kind == QType.short:
         if isinstance(response, str):
             for choice in question.choices:
                 if short_answer_matches(choice.text, response):
                     fraction = _clamp(choice.fraction)
-                    feedback = [choice.feedback]
+                    feedback = [(choice.feedback, choice.feedback_format)]
                     break
     elif kind == QType.numerical:
         if isinstance(response, int | float) and not isinstance(response, bool):
-            value = float(response)
-            best: NumericalAnswer | None = None
-            if math.isfinite(value):
-                for answer in question.numerical:
-                    accepted = numerical_answer_accepts(answer, value)
-                    if accepted and (best is None or answer.fraction > best.fraction):
-                        best = answer
+            best = _numerical_match(question, float(response))
             if best is not None:
                 fraction = _clamp(best.fraction)
-                feedback = [best.feedback]
+                feedback = [(best.feedback, best.feedback_format)]
     elif kind == QType.matching:
         fraction = _grade_matching(question, response)
-    return Grade(fraction, [text for text in feedback if text], answer_text)
+    kept = [(text, text_format) for text, text_format in feedback if text]
+    return Grade(
+        fraction,
+        [text for text, _ in kept],
+        answer_text,
+        feedback_formats=[text_format for _, text_format in kept],
+    )
+
+
+def _numerical_match(question: Question, value: float) -> NumericalAnswer | None:
+    """The answer a number earns: the best of the answers whose range holds it, or the
+    first catch-all answer if none before it does."""
+    if not math.isfinite(value):
+        return None
+    best: NumericalAnswer | None = None
+    for answer in question.numerical:
+        if answer.catch_all:
+            if best is None:
+                return answer
+            continue
+        accepted = numerical_answer_accepts(answer, value)
+        if accepted and (best is None or answer.fraction > best.fraction):
+            best = answer
+    return best
 
 
 def _grade_matching(question: Question, response: Response) -> float:

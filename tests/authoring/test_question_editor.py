@@ -37,7 +37,7 @@ def test_the_editor_shows_rows_a_row_template_and_the_preview(client, trainer, q
 
 def test_the_preview_follows_what_is_typed_and_saves_nothing(client, trainer, database,
                                                            quiz_course):
-    values = {"qtype": "single", "text": "Which network is for <work>?",
+    values = {"qtype": "single", "text": "Which network is for <work>?", "text_format": "plain",
               "choice-0-text": "LinkedIn", "choice-0-grade": "100",
               "choice-1-text": "TikTok", "choice-1-grade": "0"}
     response = preview(client, 0, values)

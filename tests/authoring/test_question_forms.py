@@ -353,14 +353,16 @@ def test_missing_word_question_round_trips() -> None:
     values = dict(SHORT, text=f"The network for professionals is {BLANK}, mostly.")
     question = valid(QType.short, values)
     assert question.text == values["text"]
-    assert "{=LinkedIn" in write_gift([question])
+    # Moodle writes the gap as _____ in the text and the answers after it
+    assert f"professionals is {BLANK}, mostly.{{\n\t=%100%LinkedIn#" in write_gift([question])
 
 
 # --------------------------------------------------------------------------- form_for
 
 
 EXISTING = [
-    Question(type=QType.description, text="Intro", name="Start", text_format=TextFormat.html),
+    Question(type=QType.description, text="Intro", name="Start", text_format=TextFormat.html,
+             general_feedback_format=TextFormat.html),
     Question(type=QType.essay, text="Why?", general_feedback="Because."),
     Question(type=QType.truefalse, text="Sky is blue", correct=True, true_feedback="Yes"),
     Question(

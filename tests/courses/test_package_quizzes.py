@@ -361,7 +361,7 @@ def test_load_package_raises_for_quiz_problems(tmp_path: Path) -> None:
 
 
 def test_gift_warnings_are_not_problems(tmp_path: Path) -> None:
-    gift = QUIZ_GIFT + "\n::Lower::Is it?{true}\n\nHow many?{#3:1 ~#Wrong.}\n"
+    gift = QUIZ_GIFT + "\n::Lower::Is it?{true}\n\nHow many?{#3:1 ~oops#Wrong.}\n"
     folder = quiz_package(tmp_path, gift=gift)
     assert check_package(folder) == []
     warnings = package_warnings(folder)

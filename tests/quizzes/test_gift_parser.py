@@ -235,19 +235,42 @@ def test_unknown_format_stays_in_the_text(text: str) -> None:
     assert question.text == text
 
 
-def test_format_of_answers_and_feedback_equal_to_the_question_is_dropped() -> None:
-    question = parse_one("[html]Q?{=[html]<b>a</b>#[html]<i>yes</i> ~b ####[html]<p>gf</p>}")
-    assert question.choices[0] == Choice("<b>a</b>", 1.0, "<i>yes</i>")
+def test_answers_and_feedback_take_the_question_format_by_default() -> None:
+    question = parse_one("[html]Q?{=[html]<b>a</b>#[html]<i>yes</i> ~b#no ####<p>gf</p>}")
+    html = TextFormat.html
+    assert question.choices == [
+        Choice("<b>a</b>", 1.0, "<i>yes</i>", text_format=html, feedback_format=html),
+        Choice("b", 0.0, "no", text_format=html, feedback_format=html),
+    ]
     assert question.general_feedback == "<p>gf</p>"
+    assert question.general_feedback_format == html
 
 
-def test_another_format_on_an_answer_is_dropped_with_a_warning() -> None:
+def test_another_format_on_an_answer_or_feedback_is_kept() -> None:
     question, warnings = warned("Q?{\n=[plain]a\n~b#[html]<b>no</b>\n####[markdown]*gf*\n}")
+    assert warnings == []
     assert question.text_format == TextFormat.moodle
-    assert question.choices == [Choice("a", 1.0), Choice("b", 0.0, "<b>no</b>")]
+    assert question.choices == [
+        Choice("a", 1.0, text_format=TextFormat.plain),
+        Choice("b", 0.0, "<b>no</b>", feedback_format=TextFormat.html),
+    ]
     assert question.general_feedback == "*gf*"
-    assert [w.line for w in warnings] == [4, 2, 3]
-    assert all("one text format per question" in w.message for w in warnings)
+    assert question.general_feedback_format == TextFormat.markdown
+
+
+def test_true_false_feedback_formats_follow_their_answers() -> None:
+    question = parse_one("[html]<p>Q</p>{FALSE#[plain]wrong <b>#right####[markdown]*g*}")
+    assert question.true_feedback == "wrong <b>"  # the first feedback: for a wrong answer
+    assert question.true_feedback_format == TextFormat.plain
+    assert question.false_feedback_format == TextFormat.html
+    assert question.general_feedback_format == TextFormat.markdown
+
+
+def test_short_answers_drop_their_format_as_moodle_does() -> None:
+    question = parse_one("[html]Q?{=[plain]Paris#[plain]<b>yes</b>}")
+    assert question.choices == [
+        Choice("Paris", 1.0, "<b>yes</b>", feedback_format=TextFormat.plain)
+    ]
 
 
 def test_general_feedback_format_needs_to_follow_the_separator_directly() -> None:
@@ -345,6 +368,7 @@ def test_description() -> None:
         text="<p>Read this first.</p>",
         name="Intro",
         text_format=TextFormat.html,
+        general_feedback_format=TextFormat.html,  # as Moodle: the question text's format
         line=1,
     )
     assert not question.graded
@@ -685,18 +709,40 @@ def test_numerical_with_feedback() -> None:
     assert question.numerical == [NumericalAnswer(3.0, 2.0, 1.0, "Close enough.")]
 
 
-def test_numerical_even_with_a_tilde() -> None:
-    question, warnings = warned("Q?{#3:1\n~#Wrong, try again.}")
+def test_numerical_any_other_answer_is_a_catch_all() -> None:
+    question, warnings = warned("Q?{#3:1\n~#[html]<b>Wrong</b>, try again.}")
+    assert warnings == []
     assert question.type == QType.numerical
-    assert question.numerical == [NumericalAnswer(3.0, 1.0, 1.0)]
-    assert [w.line for w in warnings] == [2]
-    assert "any other answer" in warnings[0].message
+    assert question.numerical == [
+        NumericalAnswer(3.0, 1.0, 1.0),
+        NumericalAnswer(0.0, 0.0, 0.0, "<b>Wrong</b>, try again.",
+                        feedback_format=TextFormat.html, catch_all=True),
+    ]
 
 
-def test_numerical_any_answer_is_ignored_with_a_warning() -> None:
+def test_numerical_text_between_tilde_and_hash_is_ignored_with_a_warning() -> None:
+    question, warnings = warned("Q?{#3~nope#Wrong}")
+    assert question.numerical[1] == NumericalAnswer(0.0, 0.0, 0.0, "Wrong", catch_all=True)
+    assert "'nope'" in warnings[0].message
+
+
+def test_numerical_tilde_without_feedback_is_a_catch_all_without_feedback() -> None:
+    question = parse_one("Q?{#3~}")
+    assert question.numerical[1] == NumericalAnswer(0.0, 0.0, 0.0, catch_all=True)
+
+
+def test_numerical_star_answer_is_a_catch_all_with_its_grade() -> None:
     question, warnings = warned("Q?{#=3 =%0%*#Wrong}")
-    assert question.numerical == [NumericalAnswer(3.0, 0.0, 1.0)]
-    assert "'*'" in warnings[0].message
+    assert warnings == []
+    assert question.numerical == [
+        NumericalAnswer(3.0, 0.0, 1.0),
+        NumericalAnswer(0.0, 0.0, 0.0, "Wrong", catch_all=True),
+    ]
+
+
+def test_numerical_needs_an_answer_besides_a_catch_all() -> None:
+    with pytest.raises(GiftError, match="needs an answer"):
+        parse_gift("Q?{#=*#any}")
 
 
 def test_negative_tolerance_is_read_as_positive() -> None:
@@ -749,8 +795,9 @@ def test_matching_with_distractors() -> None:
 
 
 def test_matching_arrow_in_the_answer_and_format_on_questions() -> None:
-    question = parse_one("[html]M{=[html]<b>a</b> -> -> b =c -> d =e -> f}")
-    assert question.pairs[0] == MatchPair("<b>a</b>", "-> b")
+    question = parse_one("[html]M{=[html]<b>a</b> -> -> b =[plain]c -> d =e -> f}")
+    assert question.pairs[0] == MatchPair("<b>a</b>", "-> b", TextFormat.html)
+    assert question.pairs[1] == MatchPair("c", "d", TextFormat.plain)
 
 
 def test_matching_needs_two_pairs() -> None:
@@ -883,7 +930,11 @@ def test_a_small_file() -> None:
             name="One",
             text_format=TextFormat.html,
             general_feedback="gf",
-            choices=[Choice("a", 1.0, "yes"), Choice("b", 0.0, "no")],
+            general_feedback_format=TextFormat.html,
+            choices=[
+                Choice("a", 1.0, "yes", TextFormat.html, TextFormat.html),
+                Choice("b", 0.0, "no", TextFormat.html, TextFormat.html),
+            ],
             id_number="q1",
             tags=["t"],
             category="top/Quiz",

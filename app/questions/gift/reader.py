@@ -9,69 +9,43 @@ Moodle:
   question's block become its ``id_number`` and ``tags``.
 * ``$CATEGORY: path`` sets the category of the questions that follow.
 * ``::title::`` names a question; ``[html]``, ``[moodle]``, ``[plain]`` or ``[markdown]``
-  before a text sets its format.
+  before a text sets its format: the question text's (Moodle's auto-format by default),
+  and each answer's, feedback's, general feedback's and matching sub-question's (the
+  question text's by default). Short answers and numerical values have no format.
 * ``\\~ \\= \\# \\{ \\} \\: \\\\`` are literal characters and ``\\n`` a line break, in every
   text.
 * The first ``{...}`` holds the answers. Text after it makes a missing-word question: the
   answer block's place in the text becomes :data:`~app.questions.spec.BLANK`.
 * The type comes from the answers: none (no braces) is a description, ``{}`` an essay,
-  ``{#...}`` numerical, any ``~`` multiple choice (one answer if there is an ``=``, several
-  otherwise), ``=`` with ``->`` matching, ``T``/``TRUE``/``F``/``FALSE`` true/false, and
-  anything else a short answer.
+  ``{#...}`` numerical (``~#feedback`` at its end: any other number), any ``~`` multiple
+  choice (one answer if there is an ``=``, several otherwise), ``=`` with ``->`` matching,
+  ``T``/``TRUE``/``F``/``FALSE`` true/false, and anything else a short answer.
 
 Where Moodle silently accepts something that is almost certainly a mistake, the reader
 accepts it too but returns a :class:`~app.questions.spec.GiftWarning`; where Moodle refuses a
 question (or would store nonsense), it raises :class:`GiftError` with the line.
 
-The writer (``writer.py``) produces canonical GIFT that Moodle imports and that this reader
-reads back into equal questions.
+The writer (``writer.py``) writes GIFT as Moodle's exporter does, which this reader reads
+back into equal questions.
 """
 
 from __future__ import annotations
 
 import re
 
-from app.questions.gift.pieces import _Block, _metadata, _numerical_value, _Span, _unescape
-from app.questions.gift.syntax import (
-    _CATEGORY,
-    _FORMATS,
-    _WS,
-    MOODLE_FRACTIONS,
-    GiftError,
-    _blank_join,
-    _percent,
-    _snap_fraction,
-)
-from app.questions.spec import (
-    Choice,
-    GiftWarning,
-    MatchPair,
-    NumericalAnswer,
-    QType,
-    Question,
-    TextFormat,
-)
-
-# Anything that looks like a weight: "%" + digits, signs, dots, spaces + "%".
-_WEIGHT_LIKE = re.compile(r"%([-+.\d \t]*\d[-+.\d \t]*)%")
-# What Moodle's importer accepts as a weight ($giftanswerweightregex) ...
-_MOODLE_WEIGHT = re.compile(r"%-*([0-9]{1,2})\.?([0-9]*)%")
-# ... and what of that is a number.
-_WEIGHT_NUMBER = re.compile(r"-?\d+(?:\.\d*)?")
+from app.questions.gift.answers import _AnswerReader
+from app.questions.gift.pieces import _Block, _metadata, _Span, _unescape
+from app.questions.gift.syntax import _CATEGORY, _WS, GiftError, _blank_join
+from app.questions.spec import GiftWarning, QType, Question, TextFormat
 
 _TRUE_FALSE = ("T", "TRUE", "F", "FALSE")
 
 
-class _Reader:
+class _Reader(_AnswerReader):
     def __init__(self) -> None:
         self.warnings: list[GiftWarning] = []
         self.questions: list[Question] = []
         self.category = ""
-
-    def warn(self, line: int, message: str) -> None:
-        self.warnings.append(GiftWarning(line=line, message=message))
-
-    # -- the file
 
     def read(self, text: str) -> None:
         block: list[tuple[int, str]] = []
@@ -109,63 +83,6 @@ class _Reader:
 
     # -- texts
 
-    def formatted(self, raw: str, default: TextFormat) -> tuple[TextFormat, str]:
-        """Moodle's parse_text_with_format(): an optional [format] prefix, then the text."""
-        text_format = default
-        if raw.startswith("["):
-            close = raw.find("]")
-            if close > 0 and raw[1:close] in _FORMATS:
-                text_format = _FORMATS[raw[1:close]]
-                raw = raw[close + 1 :]
-        return text_format, _unescape(raw).strip(_WS)
-
-    def sub_text(self, raw: str, question_format: TextFormat, line: int, what: str) -> str:
-        """An answer's or feedback's text; its own format is kept only if it is the
-        question's (the only one Podium stores)."""
-        text_format, text = self.formatted(raw, question_format)
-        if text_format != question_format:
-            self.warn(
-                line,
-                f"the {what} is marked [{text_format.value}] but Podium keeps one text "
-                f"format per question: it is shown as [{question_format.value}]",
-            )
-        return text
-
-    def weight(self, raw: str, line: int, default: float) -> tuple[float, str]:
-        """A leading ``%weight%`` as a fraction, and the rest of ``raw``."""
-        match = _WEIGHT_LIKE.match(raw)
-        if match is None:
-            return default, raw
-        inner = match.group(1)
-        if _MOODLE_WEIGHT.fullmatch(match.group(0)) is None or not _WEIGHT_NUMBER.fullmatch(inner):
-            raise GiftError(
-                line, f"malformed weight '%{inner}%': write a percentage such as %50% or %-25%"
-            )
-        fraction = _snap_fraction(float(inner) / 100)
-        if fraction is None:
-            allowed = ", ".join(_percent(f) for f in MOODLE_FRACTIONS if f > 0)
-            raise GiftError(
-                line,
-                f"weight '%{inner}%' is not a grade Moodle accepts (use one of {allowed}, "
-                "or the same negated, or 0)",
-            )
-        return fraction, raw[match.end() :]
-
-    def answer_pieces(self, block: _Block, pieces: list[_Span], marker: str) -> list[_Span]:
-        """Moodle drops the text before the first marker if it is empty and otherwise
-        reads it as an answer."""
-        first = block.trim(pieces[0])
-        if first.start == first.end:
-            return pieces[1:]
-        self.warn(
-            block.line(first.start),
-            f"'{_unescape(block.get(first))}' does not start with {marker}: it is read as an "
-            "answer, as Moodle does",
-        )
-        return pieces
-
-    # -- a question
-
     def read_question(self, block: _Block) -> Question:
         text = block.text
         line = block.first_line
@@ -193,6 +110,7 @@ class _Reader:
                 text=question_text,
                 name=name,
                 text_format=text_format,
+                general_feedback_format=text_format,
                 line=line,
             )
         if start < 0:
@@ -229,12 +147,10 @@ class _Reader:
         answers = block.trim(_Span(start + 1, end))
         general_feedback = ""
         separator = text.rfind("####", answers.start, answers.end)
+        general_format = text_format
         if separator >= 0:
-            general_feedback = self.sub_text(
-                text[separator + 4 : answers.end],
-                text_format,
-                block.line(separator),
-                "general feedback",
+            general_format, general_feedback = self.formatted(
+                text[separator + 4 : answers.end], text_format
             )
             answers = block.trim(_Span(answers.start, separator))
 
@@ -244,6 +160,7 @@ class _Reader:
             name=name,
             text_format=text_format,
             general_feedback=general_feedback,
+            general_feedback_format=general_format,
             line=line,
         )
         answer_text = block.get(answers)
@@ -272,164 +189,6 @@ class _Reader:
                 self.read_short(block, answers, question)
         return question
 
-    def read_multichoice(self, block: _Block, answers: _Span, question: Question) -> None:
-        single = "=" in block.get(answers)
-        question.type = QType.single if single else QType.multiple
-        pieces = self.answer_pieces(block, block.split(answers, "~", "="), "'~' or '='")
-        if len(pieces) < 2:
-            raise GiftError(
-                block.line(answers.start), "a multiple choice question needs at least 2 answers"
-            )
-        for piece in pieces:
-            line = block.piece_line(piece)
-            piece = block.trim(piece)
-            raw = block.get(piece)
-            if raw.startswith("="):
-                fraction = 1.0
-                raw = raw[1:]
-                weight = _WEIGHT_LIKE.match(raw.lstrip(_WS))
-                if weight:
-                    self.warn(
-                        line,
-                        f"'={weight.group(0)}' gives full marks: in a multiple choice "
-                        f"question '=' is always 100% and '{weight.group(0)}' stays in the "
-                        f"answer's text (write '~{weight.group(0)}' for a partial grade)",
-                    )
-            else:
-                fraction, raw = self.weight(raw, line, 0.0)
-            choice = self.choice(raw, fraction, question, line)
-            question.choices.append(choice)
-        if not single:
-            total = round(sum(c.fraction for c in question.choices if c.fraction > 0), 2)
-            if total != 1:
-                self.warn(
-                    block.line(answers.start),
-                    f"the positive weights of this multiple-answer question add up to "
-                    f"{_percent(total)}%, not 100%",
-                )
-
-    def choice(self, raw: str, fraction: float, question: Question, line: int) -> Choice:
-        text_part, _, feedback_part = raw.partition("#")
-        text = self.sub_text(text_part.strip(_WS), question.text_format, line, "answer")
-        if not text:
-            raise GiftError(line, "an answer has no text")
-        feedback = self.sub_text(
-            feedback_part.strip(_WS), question.text_format, line, "answer feedback"
-        )
-        return Choice(text=text, fraction=fraction, feedback=feedback)
-
-    def read_short(self, block: _Block, answers: _Span, question: Question) -> None:
-        question.type = QType.short
-        pieces = self.answer_pieces(block, block.split(answers, "="), "'='")
-        if not pieces:
-            raise GiftError(block.line(answers.start), "a short answer question needs an answer")
-        for piece in pieces:
-            line = block.piece_line(piece)
-            piece = block.trim(piece)
-            fraction, raw = self.weight(block.get(piece), line, 1.0)
-            question.choices.append(self.choice(raw, fraction, question, line))
-        self.check_full_marks(block.line(answers.start), [c.fraction for c in question.choices])
-
-    def check_full_marks(self, line: int, fractions: list[float]) -> None:
-        if max(fractions) != 1:
-            best = _percent(max(fractions))
-            self.warn(line, f"no answer gives full marks (the best gives {best}%)")
-
-    def read_numerical(self, block: _Block, answers: _Span, question: Question) -> None:
-        question.type = QType.numerical
-        text = block.text
-        span = _Span(answers.start + 1, answers.end)
-        tilde = text.find("~", span.start, span.end)
-        if tilde >= 0:
-            self.warn(
-                block.line(tilde),
-                "feedback for any other answer ('~#...') is not supported in numerical "
-                "questions: it is ignored",
-            )
-            span = _Span(span.start, tilde)
-        pieces = block.split(span, "=")
-        if block.trim(pieces[0]).start == block.trim(pieces[0]).end:
-            pieces = pieces[1:]
-        if not pieces:
-            raise GiftError(block.line(answers.start), "a numerical question needs an answer")
-        for piece in pieces:
-            line = block.piece_line(piece)
-            piece = block.trim(piece)
-            fraction, raw = self.weight(block.get(piece), line, 1.0)
-            value_part, _, feedback_part = raw.partition("#")
-            value_text = self.sub_text(value_part.strip(_WS), question.text_format, line, "answer")
-            feedback = self.sub_text(
-                feedback_part.strip(_WS), question.text_format, line, "answer feedback"
-            )
-            if value_text == "*":
-                self.warn(line, "the answer '*' (any answer) is not supported: it is ignored")
-                continue
-            value, tolerance = _numerical_value(value_text, line)
-            if tolerance < 0:
-                self.warn(line, "a negative tolerance is read as positive, as Moodle does")
-                tolerance = -tolerance
-            question.numerical.append(
-                NumericalAnswer(
-                    value=value, tolerance=tolerance, fraction=fraction, feedback=feedback
-                )
-            )
-        if not question.numerical:
-            raise GiftError(block.line(answers.start), "a numerical question needs an answer")
-        self.check_full_marks(block.line(answers.start), [a.fraction for a in question.numerical])
-
-    def read_matching(self, block: _Block, answers: _Span, question: Question) -> None:
-        question.type = QType.matching
-        pieces = self.answer_pieces(block, block.split(answers, "="), "'='")
-        if len(pieces) < 2:
-            raise GiftError(
-                block.line(answers.start),
-                "a matching question needs at least 2 '=question -> answer' pairs",
-            )
-        for piece in pieces:
-            line = block.piece_line(piece)
-            piece = block.trim(piece)
-            raw = block.get(piece)
-            arrow = raw.find("->")
-            if arrow < 0:
-                raise GiftError(
-                    line, "'->' is missing: a matching pair is written '=question -> answer'"
-                )
-            sub_question = self.sub_text(
-                raw[:arrow].strip(_WS), question.text_format, line, "matching question"
-            )
-            answer = _unescape(raw[arrow + 2 :]).strip(_WS)
-            if not answer:
-                raise GiftError(line, "a matching pair has no answer after '->'")
-            question.pairs.append(MatchPair(question=sub_question, answer=answer))
-        if sum(1 for pair in question.pairs if pair.question) < 2:
-            raise GiftError(
-                block.line(answers.start),
-                "a matching question needs at least 2 questions ('=question -> answer'; "
-                "'= -> answer' is only an extra answer)",
-            )
-        if len(question.pairs) < 3:
-            self.warn(
-                block.line(answers.start),
-                "Moodle asks for at least 3 answers in a matching question: add a pair or "
-                "an extra answer ('= -> answer')",
-            )
-
-    def read_truefalse(self, block: _Block, answers: _Span, question: Question) -> None:
-        question.type = QType.truefalse
-        line = block.line(answers.start)
-        bits = block.get(answers).split("#", 2)
-        fmt = question.text_format
-        answer = self.sub_text(bits[0].strip(_WS), fmt, line, "answer")
-        wrong = self.sub_text(bits[1].strip(_WS), fmt, line, "feedback") if len(bits) > 1 else ""
-        right = self.sub_text(bits[2].strip(_WS), fmt, line, "feedback") if len(bits) > 2 else ""
-        # Moodle: the first feedback is for a wrong answer, the second for a right one.
-        question.correct = answer in ("T", "TRUE")
-        if question.correct:
-            question.true_feedback, question.false_feedback = right, wrong
-        else:
-            question.true_feedback, question.false_feedback = wrong, right
-
-
 def parse_gift(text: str, *, file: str = "") -> tuple[list[Question], list[GiftWarning]]:
     """The questions of a GIFT file and warnings about what Podium reads differently from
     what was probably meant; raises :class:`GiftError` (with ``file`` set) at the first
@@ -441,3 +200,4 @@ def parse_gift(text: str, *, file: str = "") -> tuple[list[Question], list[GiftW
         error.file = file
         raise
     return reader.questions, reader.warnings
+
