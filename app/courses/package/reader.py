@@ -42,6 +42,7 @@ from app.courses.spec import (
 )
 from app.questions.gift.reader import parse_gift
 from app.questions.gift.syntax import GiftError
+from app.questions.pools import check_draw
 from app.security.images import UploadError, check_image
 
 
@@ -274,7 +275,13 @@ class _Reader(_LessonReader):
             )
             return None
         entry = item.quiz
-        if not entry.valid or entry.title is None:
+        before = len(self.problems)
+        problems = check_draw(questions, entry.settings.draw, entry.settings.pools)
+        for problem in problems if entry.valid else []:
+            line = entry.draw_line if problem.pool is None else entry.pool_lines[problem.pool]
+            what = "draw" if problem.pool is None else "pool"
+            self.report(item.file, line, f"quiz '{item.slug}', {what}: {problem.message}")
+        if not entry.valid or entry.title is None or len(self.problems) > before:
             return None
         return LessonSpec(
             slug=item.slug,

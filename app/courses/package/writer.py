@@ -83,7 +83,14 @@ def _lesson_entry(lesson: LessonSpec) -> list[str]:
         options.append(("score", ScorePolicy(settings.score).value))
     if settings.reveal != _QUIZ_DEFAULTS.reveal:
         options.append(("reveal", QuizReveal(settings.reveal).value))
+    if settings.draw is not None:
+        options.append(("draw", int(settings.draw)))
     lines += [f"    {key}: {_scalar(value)}" for key, value in options]
+    if settings.pools:
+        lines.append("    pools:")
+        for pool in settings.pools:
+            lines += [f"      - category: {_scalar(pool.category)}",
+                      f"        draw: {_scalar(int(pool.draw))}"]
     return lines
 
 
