@@ -74,6 +74,10 @@ def test_draw_and_pools_are_saved_in_the_draft_and_published(client, trainer, lo
     assert last["modules"][0]["lessons"][-1]["quiz"]["pools"][0]["category"] == "Social selling"
     history = client.get(EDITOR + "/history")
     assert history.status_code == 200
+    analysis = client.get(f"/author/{SLUG}/quizzes/{QUIZ_SLUG}/analysis")
+    assert analysis.status_code == 200
+    assert "Attempts that drew it" in analysis.text
+    assert "S1 <span class=\"meta\">(Social selling)</span>" in analysis.text
 
     executive = make_user(Role.executive)
     enrol(course, executive)
