@@ -148,3 +148,14 @@ def test_a_subcategory_is_a_pool_of_its_own(tmp_path: Path) -> None:
     folder = pooled(tmp_path, "    pools:\n      - category: Listening/Advanced\n"
                               "        draw: 1\n")
     assert check_package(folder) == []
+
+
+def test_default_minutes_count_the_questions_an_attempt_shows(tmp_path: Path) -> None:
+    assert quiz_of(pooled(tmp_path / "a", "")).minutes == 6
+    folder = pooled(tmp_path / "b", "    draw: 3\n")
+    assert quiz_of(folder).minutes == 3
+    pools = pooled(tmp_path / "c", "    pools:\n      - category: Social selling\n"
+                                   "        draw: 1\n")
+    assert quiz_of(pools).minutes == 4  # one from the pool and the 3 questions in no pool
+    written = write_package(load_package(folder), tmp_path / "d")
+    assert "minutes" not in (written / "intro/module.yaml").read_text()

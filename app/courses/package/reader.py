@@ -39,10 +39,11 @@ from app.courses.spec import (
     ModuleSpec,
     PackageError,
     Problem,
+    QuizSettings,
 )
 from app.questions.gift.reader import parse_gift
 from app.questions.gift.syntax import GiftError
-from app.questions.pools import check_draw
+from app.questions.pools import check_draw, drawn_count
 from app.security.images import UploadError, check_image
 
 
@@ -286,7 +287,8 @@ class _Reader(_LessonReader):
         return LessonSpec(
             slug=item.slug,
             title=entry.title,
-            minutes=entry.minutes if entry.minutes is not None else _default_minutes(graded),
+            minutes=entry.minutes if entry.minutes is not None else _default_minutes(
+                drawn_count(questions, entry.settings.draw, entry.settings.pools)),
             body=body,
             required=entry.required,
             kind="quiz",
@@ -334,13 +336,15 @@ def _default_minutes(graded: int) -> int:
     return min(max(low, graded), high)
 
 
-def quiz_default_minutes(body: str) -> int | None:
-    """The minutes of a quiz whose entry leaves them out: one per graded question (at
-    least 1, at most 120); None if ``body`` is not valid GIFT."""
+def quiz_default_minutes(body: str, settings: QuizSettings | None = None) -> int | None:
+    """The minutes of a quiz whose entry leaves them out: one per graded question an
+    attempt shows (at least 1, at most 120); None if ``body`` is not valid GIFT."""
     try:
         questions, _ = parse_gift(body)
     except GiftError:
         return None
+    if settings is not None:
+        return _default_minutes(drawn_count(questions, settings.draw, settings.pools))
     return _default_minutes(sum(1 for question in questions if question.graded))
 
 

@@ -67,7 +67,7 @@ def _lesson_entry(lesson: LessonSpec) -> list[str]:
     settings = lesson.quiz or QuizSettings()
     lines = [f"  - quiz: {_scalar(lesson.slug)}", f"    title: {_scalar(lesson.title)}"]
     options: list[tuple[str, str | int | bool]] = []
-    if lesson.minutes != quiz_default_minutes(lesson.body):
+    if lesson.minutes != quiz_default_minutes(lesson.body, settings):
         options.append(("minutes", int(lesson.minutes)))
     if not lesson.required:
         options.append(("required", False))
