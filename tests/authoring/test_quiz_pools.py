@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import json
 
-from app.models import Quiz, Role
+from sqlmodel import select
+
+from app.courses.spec import QuizSettings
+from app.models import Quiz, QuizQuestion, Role
 from tests.authoring.conftest import (
     QUIZ_SLUG,
     SLUG,
+    attempts,
     draft_lesson,
     draft_row,
     field_error,
@@ -153,3 +157,46 @@ def test_only_trainers_change_draw_settings(client, load_course, make_user, data
     response = client.post(SETTINGS_URL, data={"csrf_token": token, **FORM, "draw": "3"})
     assert response.status_code in (403, 404)
     assert draft_row(database) is None
+
+
+def test_an_attempt_in_progress_keeps_its_draw_when_the_quiz_is_published_again(
+        client, trainer, load_course, database, new_client, make_user, enrol):
+    course = load_course(quiz_spec(GIFT, settings=QuizSettings(shuffle=False, draw=3)))
+    executive = make_user(Role.executive)
+    enrol(course, executive)
+    browser = new_client()
+    login(browser, executive.email)
+    quiz_url = f"/courses/{SLUG}/quizzes/{QUIZ_SLUG}"
+    started = browser.post(quiz_url + "/attempts", data={"csrf_token": csrf_from(browser,
+                                                                                quiz_url)})
+    assert started.status_code == 303
+    attempt_url = started.headers["location"]
+    [attempt] = attempts(database, executive)
+    drawn = [entry["id"] for entry in json.loads(attempt.layout)]
+    assert len(drawn) == 5  # the two descriptions (no pool is listed) and 3 drawn questions
+
+    changed = GIFT.replace("is true", "holds")
+    assert quiz_post(client, f"/author/{SLUG}/quizzes/{QUIZ_SLUG}/gift",
+                     {"gift": changed}).status_code == 303
+    assert publish(client, "Reworded").status_code == 303
+    with database.session() as s:
+        rows = s.exec(select(QuizQuestion).where(QuizQuestion.lesson_id == attempt.lesson_id)
+                      ).all()
+    assert all(row.retired_at is not None for row in rows if row.id in drawn)
+    live = [row.id for row in rows if row.retired_at is None]
+    assert len(live) == 14 and not set(live) & set(drawn)
+
+    page = browser.get(attempt_url)
+    assert page.status_code == 200
+    assert page.text.count(" is true.") == 3 and " holds." not in page.text
+    answers = {f"q{qid}": "true" for qid in drawn[2:]}
+    done = browser.post(attempt_url + "/submit",
+                        data={"csrf_token": csrf_from(browser, attempt_url), **answers})
+    assert done.status_code == 303
+    assert "✓ Passed: 100.0%" in browser.get(attempt_url).text
+
+    again = browser.post(quiz_url + "/attempts", data={"csrf_token": csrf_from(browser,
+                                                                              quiz_url)})
+    assert again.status_code == 303
+    second = attempts(database, executive)[-1]
+    assert {entry["id"] for entry in json.loads(second.layout)} <= set(live)
