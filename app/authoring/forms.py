@@ -122,8 +122,13 @@ class MoveQuestionForm(QuizChangeForm, MoveForm):
     """Move a question one place ``up`` or ``down``."""
 
 
-class QuizSettingsForm(QuizChangeForm):
-    """A quiz's settings; ``shuffle`` and ``required`` are ``on`` when ticked."""
+class QuizSettingsForm(NamedFieldsForm, QuizChangeForm):
+    """A quiz's settings; ``shuffle`` and ``required`` are ``on`` when ticked. ``draw``
+    (questions per attempt, empty: all) and, per category of the questions,
+    ``pool-<n>-category`` and ``pool-<n>-draw`` (empty: not a pool) draw questions at
+    random."""
+
+    model_config = named_fields(r"^pool-[0-9]{1,4}-(category|draw)$")
 
     title: Line = ""
     minutes: Line = ""
@@ -134,6 +139,7 @@ class QuizSettingsForm(QuizChangeForm):
     reveal: Token = ""
     shuffle: Token = ""
     required: Token = ""
+    draw: Line = ""
 
 
 class GiftForm(QuizChangeForm):

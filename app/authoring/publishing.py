@@ -234,7 +234,9 @@ def _settings(lesson: LessonSpec) -> str:
         return ""
     return (f"pass mark {quiz.pass_mark}%, attempts {quiz.attempts or 'unlimited'}, "
             f"time limit {quiz.time_limit or 'none'}, score {quiz.score.value}, "
-            f"reveal {quiz.reveal.value}, shuffle {'on' if quiz.shuffle else 'off'}")
+            f"reveal {quiz.reveal.value}, shuffle {'on' if quiz.shuffle else 'off'}"
+            + (f", draw {quiz.draw}" if quiz.draw is not None else "")
+            + "".join(f", {pool.draw} from '{pool.category}'" for pool in quiz.pools))
 
 
 def restore_lesson(session: Session, slug: str, user: User, entry: RevisionEntry,

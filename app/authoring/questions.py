@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.authoring.drafts import Draft, DraftError, FormErrors, LessonSpec, clean_text
 from app.authoring.question_parser import keep_own_formats
+from app.authoring.quiz_draw import parse_draw
 from app.courses.package.format import (
     ATTEMPTS_RANGE,
     MINUTES_RANGE,
@@ -35,7 +36,8 @@ TYPE_LABELS = {
     QType.essay: "Essay (graded by a trainer)",
     QType.description: "Description (text, no answer)",
 }
-SETTINGS_FIELDS = ("title", "minutes", "pass_mark", "attempts", "time_limit", "score", "reveal")
+SETTINGS_FIELDS = ("title", "minutes", "pass_mark", "attempts", "time_limit", "score", "reveal",
+                   "draw")
 SCORE_LABELS = {ScorePolicy.best: "The best attempt counts", ScorePolicy.last: "The last "
                 "attempt counts"}
 REVEAL_LABELS = {QuizReveal.after_submit: "After each attempt",
@@ -175,6 +177,7 @@ def update_settings(draft: Draft, slug: str, typed: dict[str, str]) -> None:
     reveal = typed.get("reveal", "")
     if reveal not in {r.value for r in QuizReveal}:
         errors["reveal"] = "Choose when answers are shown."
+    draw, pools = parse_draw(typed, read(lesson).questions, errors)
     if errors:
         raise FormErrors(errors)
     assert minutes is not None
@@ -184,7 +187,8 @@ def update_settings(draft: Draft, slug: str, typed: dict[str, str]) -> None:
     lesson.required = typed.get("required") == "on"
     lesson.quiz = QuizSettings(pass_mark=pass_mark, attempts=attempts,
                                shuffle=typed.get("shuffle") == "on", time_limit=time_limit,
-                               score=ScorePolicy(score), reveal=QuizReveal(reveal))
+                               score=ScorePolicy(score), reveal=QuizReveal(reveal),
+                               draw=draw, pools=pools)
 
 
 def published_quiz(session: Session, course: Course, slug: str) -> Lesson | None:

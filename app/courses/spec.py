@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app.questions.pools import PoolDraw
+
 COMPLETION_RULES = ("all-required",)
 # Lessons that are done by building something a trainer approves, not by reading.
 ACTIVITY_KINDS = ("persona", "plan")
@@ -51,6 +53,10 @@ class QuizSettings:
     time_limit: int | None = None       # minutes, enforced on the server
     score: ScorePolicy = ScorePolicy.best
     reveal: QuizReveal = QuizReveal.after_submit
+    # Questions drawn at random per attempt (app/questions/pools.py): how many graded
+    # questions in all (None: every question), and how many from named categories.
+    draw: int | None = None
+    pools: list[PoolDraw] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +115,7 @@ def spec_from_dict(data: dict[str, Any]) -> CourseSpec:
                 **lesson,
                 "quiz": None if quiz is None else QuizSettings(
                     **{**quiz, "score": ScorePolicy(quiz["score"]),
-                       "reveal": QuizReveal(quiz["reveal"])})}))
+                       "reveal": QuizReveal(quiz["reveal"]),
+                       "pools": [PoolDraw(**pool) for pool in quiz.get("pools", [])]})}))
         modules.append(ModuleSpec(**{**module, "lessons": lessons}))
     return CourseSpec(**{**data, "modules": modules})

@@ -26,6 +26,11 @@ class Quiz(SQLModel, table=True):
     time_limit_minutes: int | None = None
     score_policy: str = Field(default="best", sa_column=Column(String(10), nullable=False))
     reveal: str = Field(default="after-submit", sa_column=Column(String(20), nullable=False))
+    # Questions drawn at random per attempt (app/questions/pools.py): graded questions in
+    # all (None: every question) and per category, as JSON [{"category", "draw"}] (None:
+    # no pools).
+    draw: int | None = None
+    pools: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class QuizQuestion(SQLModel, table=True):

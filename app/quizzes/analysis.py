@@ -1,8 +1,10 @@
 """Item analysis of a quiz for trainers: per question, how many executives answered it,
 the share of answers that were right, and the wrong answer chosen most often, so weak
 questions stand out. Counted in SQL over submitted attempts; only the handful of
-(question, answer) groups come back. Next to them, from the daily review's log, the share
-still recalled after a week and after a month (``app.recall.retention``)."""
+(question, answer) groups come back. A quiz that draws its questions at random counts each
+question over the attempts that drew it (only those have an answer row for it). Next to
+them, from the daily review's log, the share still recalled after a week and after a month
+(``app.recall.retention``)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ WEAK_SHARE, WEAK_MIN_ANSWERS = 0.5, 5
 class ItemStats:
     position: int
     question: Question
+    drawn: int  # submitted attempts that had the question (all of them, unless it draws)
     executives: int  # who answered it at least once
     answers: int  # answers given (an executive may answer in several attempts)
     right: int
@@ -50,10 +53,14 @@ def item_analysis(session: Session, *, lesson_id: int) -> list[ItemStats]:
     if not ids:
         return []
     answered = col(QuizAnswer.response) != "null"
-    base = (select(QuizAnswer.question_id)
-            .join(QuizAttempt, col(QuizAttempt.id) == QuizAnswer.attempt_id)
-            .where(col(QuizAnswer.question_id).in_(ids), col(QuizAttempt.submitted_at).is_not(None),
-                   col(QuizAnswer.fraction).is_not(None), answered))
+    submitted = (select(QuizAnswer.question_id)
+                 .join(QuizAttempt, col(QuizAttempt.id) == QuizAnswer.attempt_id)
+                 .where(col(QuizAnswer.question_id).in_(ids),
+                        col(QuizAttempt.submitted_at).is_not(None)))
+    # grading writes an answer row for every question an attempt had, answered or not
+    drawn = dict(session.execute(
+        submitted.add_columns(func.count()).group_by(QuizAnswer.question_id)).all())
+    base = submitted.where(col(QuizAnswer.fraction).is_not(None), answered)
     # several columns: execute() gives rows (exec() would give the first column only)
     people = dict(session.execute(
         base.add_columns(func.count(func.distinct(QuizAttempt.user_id)))
@@ -78,6 +85,7 @@ def item_analysis(session: Session, *, lesson_id: int) -> list[ItemStats]:
         if common is not None and question.type != QType.essay:
             text = describe_response(question, json.loads(common[0]))
         stats.append(ItemStats(position=position, question=question,
+                               drawn=drawn.get(row.id, 0),
                                executives=people.get(row.id, 0), answers=totals[row.id][0],
                                right=totals[row.id][1], common_wrong=text,
                                common_wrong_count=common[1] if common else 0,

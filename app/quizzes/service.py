@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -33,6 +33,7 @@ from app.models import (
     utcnow,
 )
 from app.notifications.service import notify
+from app.questions.pools import PoolDraw, draw_questions, drawn_count
 from app.questions.spec import QType, Question
 from app.quizzes import grading
 from app.recall import service as recall
@@ -55,6 +56,8 @@ def sync_quiz(session: Session, *, lesson: Lesson, settings: QuizSettings,
     quiz.pass_mark, quiz.attempts_allowed = settings.pass_mark, settings.attempts
     quiz.shuffle, quiz.time_limit_minutes = settings.shuffle, settings.time_limit
     quiz.score_policy, quiz.reveal = settings.score.value, settings.reveal.value
+    quiz.draw = settings.draw
+    quiz.pools = json.dumps([asdict(p) for p in settings.pools]) if settings.pools else None
     session.add(quiz)
     current = live_questions(session, lesson_id=lesson.id)
     wanted = [_canonical(q) for q in questions]
@@ -91,7 +94,12 @@ def get_quiz(session: Session, *, lesson_id: int) -> Quiz | None:
 def quiz_settings(quiz: Quiz) -> QuizSettings:
     return QuizSettings(pass_mark=quiz.pass_mark, attempts=quiz.attempts_allowed,
                         shuffle=quiz.shuffle, time_limit=quiz.time_limit_minutes,
-                        score=ScorePolicy(quiz.score_policy), reveal=QuizReveal(quiz.reveal))
+                        score=ScorePolicy(quiz.score_policy), reveal=QuizReveal(quiz.reveal),
+                        draw=quiz.draw, pools=quiz_pools(quiz))
+
+
+def quiz_pools(quiz: Quiz) -> list[PoolDraw]:
+    return [PoolDraw(**pool) for pool in json.loads(quiz.pools)] if quiz.pools else []
 
 
 # Status --------------------------------------------------------------------------------
@@ -100,7 +108,8 @@ def quiz_settings(quiz: Quiz) -> QuizSettings:
 class QuizStatus:
     quiz: Quiz
     attempts: list[QuizAttempt]
-    questions: int
+    questions: int  # graded questions an attempt shows (drawn from ``pool`` when drawing)
+    pool: int | None = None  # graded questions drawn from; None: the quiz draws nothing
 
     @property
     def submitted(self) -> list[QuizAttempt]:
@@ -163,24 +172,32 @@ def quiz_status(session: Session, *, quiz: Quiz, user_id: int) -> QuizStatus:
                          .where(QuizQuestion.lesson_id == quiz.lesson_id,
                                 col(QuizQuestion.retired_at).is_(None),
                                 QuizQuestion.qtype != QType.description.value)).one()
-    return QuizStatus(quiz=quiz, attempts=attempts, questions=count)
+    if quiz.draw is None and not quiz.pools:
+        return QuizStatus(quiz=quiz, attempts=attempts, questions=count)
+    questions = [q for _, q in live_questions(session, lesson_id=quiz.lesson_id)]
+    return QuizStatus(quiz=quiz, attempts=attempts, pool=count,
+                      questions=drawn_count(questions, quiz.draw, quiz_pools(quiz)))
 
 
 # Attempts ------------------------------------------------------------------------------
 
 def start_attempt(session: Session, *, quiz: Quiz, user_id: int,
-                  now: datetime | None = None) -> QuizAttempt:
-    """Resume the attempt in progress, or start a new one if attempts are left.
-    Raises AttemptClosed when none are left."""
+                  now: datetime | None = None, rng: random.Random | None = None) -> QuizAttempt:
+    """Resume the attempt in progress, or start a new one if attempts are left, with its
+    questions drawn (when the quiz draws) from ``rng`` (tests give a seeded one; by
+    default the system's random source). Raises AttemptClosed when none are left."""
     now = now or utcnow()
     status = quiz_status(session, quiz=quiz, user_id=user_id)
     if status.in_progress is not None:
         return status.in_progress
     if not status.can_start:
         raise AttemptClosed("You have used all your attempts at this quiz.")
+    rng = rng or random.SystemRandom()
     questions = live_questions(session, lesson_id=quiz.lesson_id)
-    layout = [{"id": row.id, "order": _order(question, quiz.shuffle)}
-              for row, question in questions]
+    drawn = set(draw_questions([(row.id, question) for row, question in questions],
+                               draw=quiz.draw, pools=quiz_pools(quiz), rng=rng))
+    layout = [{"id": row.id, "order": _order(question, quiz.shuffle, rng)}
+              for row, question in questions if row.id in drawn]
     attempt = QuizAttempt(
         lesson_id=quiz.lesson_id, user_id=user_id, number=len(status.attempts) + 1,
         started_at=now, layout=json.dumps(layout),
@@ -203,7 +220,7 @@ def _refresh_summary(session: Session, *, lesson_id: int, user_id: int) -> None:
     summary.refresh(session, course_id=course_id, user_ids=[user_id])
 
 
-def _order(question: Question, shuffle: bool) -> list[int]:
+def _order(question: Question, shuffle: bool, rng: random.Random) -> list[int]:
     """The order in which a question's options are shown in one attempt."""
     if question.type in (QType.single, QType.multiple):
         size = len(question.choices)
@@ -213,7 +230,7 @@ def _order(question: Question, shuffle: bool) -> list[int]:
         return []
     order = list(range(size))
     if shuffle:
-        random.SystemRandom().shuffle(order)
+        rng.shuffle(order)
     return order
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
-from app.authoring import drafts, questions
+from app.authoring import drafts, questions, quiz_draw
 from app.authoring import forms as f
 from app.authoring.drafts import Draft, DraftError, FormErrors
 from app.authoring.question_forms import GRADE_CHOICES, form_for
@@ -19,8 +19,10 @@ from app.content.forms import posted
 from app.courses.service import get_course
 from app.deps import Position, SessionDep, TrainerUser
 from app.models import User
+from app.questions.pools import pool_name
 from app.questions.spec import QType
 from app.quizzes.analysis import item_analysis
+from app.quizzes.service import get_quiz
 from app.web import redirect, render
 
 router = APIRouter()
@@ -36,13 +38,18 @@ def _quiz(request: Request, draft: Draft, lesson: str, *, status_code: int = 200
         "draft": draft, "module": module, "lesson": spec, "parsed": parsed,
         "items": questions.preview_items(parsed.questions), "types": questions.TYPE_LABELS,
         "base": drafts.fingerprint(spec),
-        "errors": {}, "typed": {}, **context}, status_code=status_code)
+        "pools": quiz_draw.pool_rows(spec, parsed.questions),
+        "graded": sum(1 for q in parsed.questions if q.graded),
+        "errors": {}, "typed": {}, **context,
+        "draw_errors": {} if context.get("errors") else quiz_draw.draw_problems(
+            spec, parsed.questions)}, status_code=status_code)
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/settings")
 def quiz_settings(request: Request, slug: str, lesson: str, user: TrainerUser,
                   session: SessionDep, form: Annotated[f.QuizSettingsForm, Form()]) -> Response:
     typed = {name: getattr(form, name) for name in questions.SETTINGS_FIELDS}
+    typed |= {key: value for key, value in posted(form).items() if key.startswith("pool-")}
     typed["shuffle"] = "on" if form.shuffle == "on" else ""
     typed["required"] = "on" if form.required == "on" else ""
     base = form.base
@@ -197,6 +204,8 @@ def analysis(request: Request, slug: str, lesson: str, user: TrainerUser,
     published = questions.published_quiz(session, course, lesson)
     if published is None:
         raise HTTPException(status_code=404)
+    quiz = get_quiz(session, lesson_id=published.id)
     return render(request, "authoring/analysis.html", {
-        "course": course, "lesson": published,
+        "course": course, "lesson": published, "pool_name": pool_name,
+        "draws": quiz is not None and (quiz.draw is not None or bool(quiz.pools)),
         "stats": item_analysis(session, lesson_id=published.id)})

@@ -51,7 +51,10 @@ QUIZ_KEYS = (
     "time_limit",
     "score",
     "reveal",
+    "draw",
+    "pools",
 )
+POOL_KEYS = ("category", "draw")
 QUIZ_REQUIRED = ("quiz", "title")
 PASS_MARK_RANGE = (0, 100)
 ATTEMPTS_RANGE = (0, 100)

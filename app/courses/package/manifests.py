@@ -17,6 +17,7 @@ from app.courses.package.format import (
     LESSON_SUFFIX,
     MINUTES_RANGE,
     PASS_MARK_RANGE,
+    POOL_KEYS,
     QUIZ_KEYS,
     QUIZ_REQUIRED,
     QUIZ_SUFFIX,
@@ -24,6 +25,7 @@ from app.courses.package.format import (
     _slug_problem,
 )
 from app.courses.spec import COMPLETION_RULES, Problem, QuizReveal, QuizSettings, ScorePolicy
+from app.questions.pools import DRAW_RANGE, PoolDraw
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 
@@ -69,6 +71,8 @@ class _QuizEntry:
     required: bool
     settings: QuizSettings
     valid: bool
+    draw_line: int = 0  # lines of the ``draw`` key and of each pool, for drawing problems
+    pool_lines: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -364,6 +368,10 @@ class _ManifestReader:
         _, reveal = self.choice(mapping, "reveal", file, tuple(r.value for r in QuizReveal))
         if reveal is not None:
             settings.reveal = QuizReveal(reveal)
+        _, settings.draw = self.whole_number(
+            mapping, "draw", file, DRAW_RANGE, " (questions per attempt)"
+        )
+        settings.pools, pool_lines = self.pools(mapping, file)
         if slug is None:
             return None
         entry = _QuizEntry(
@@ -372,8 +380,34 @@ class _ManifestReader:
             required=required,
             settings=settings,
             valid=len(self.problems) == before,
+            draw_line=mapping.lines.get("draw", line),
+            pool_lines=pool_lines,
         )
         return _Item(slug, file, line, quiz=entry)
+
+    def pools(self, mapping: _Mapping, file: str) -> tuple[list[PoolDraw], list[int]]:
+        """A quiz entry's ``pools``: a list of ``{category: name, draw: n}``, with the line
+        of each (checked against the questions once the GIFT file is read)."""
+        node = mapping.values.get("pools")
+        if node is None or _is_null(node):
+            return [], []
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.report(file, mapping.lines["pools"], "'pools' must be a list of "
+                                                      "'category: <name>' and 'draw: <n>' entries")
+            return [], []
+        pools: list[PoolDraw] = []
+        lines: list[int] = []
+        for item in node.value:
+            pool = self.mapping(item, file, POOL_KEYS, "pool")
+            if pool is None:
+                continue
+            self.require(pool, file, POOL_KEYS, "pool")
+            category = self.text(pool, "category", file)
+            ok, draw = self.whole_number(pool, "draw", file, DRAW_RANGE, " (questions per attempt)")
+            if ok and category is not None and draw is not None:
+                pools.append(PoolDraw(category=category, draw=draw))
+                lines.append(pool.start)
+        return pools, lines
 
     # -- manifests
 

@@ -39,9 +39,11 @@ from app.courses.spec import (
     ModuleSpec,
     PackageError,
     Problem,
+    QuizSettings,
 )
 from app.questions.gift.reader import parse_gift
 from app.questions.gift.syntax import GiftError
+from app.questions.pools import check_draw, drawn_count
 from app.security.images import UploadError, check_image
 
 
@@ -274,12 +276,19 @@ class _Reader(_LessonReader):
             )
             return None
         entry = item.quiz
-        if not entry.valid or entry.title is None:
+        before = len(self.problems)
+        problems = check_draw(questions, entry.settings.draw, entry.settings.pools)
+        for problem in problems if entry.valid else []:
+            line = entry.draw_line if problem.pool is None else entry.pool_lines[problem.pool]
+            what = "draw" if problem.pool is None else "pool"
+            self.report(item.file, line, f"quiz '{item.slug}', {what}: {problem.message}")
+        if not entry.valid or entry.title is None or len(self.problems) > before:
             return None
         return LessonSpec(
             slug=item.slug,
             title=entry.title,
-            minutes=entry.minutes if entry.minutes is not None else _default_minutes(graded),
+            minutes=entry.minutes if entry.minutes is not None else _default_minutes(
+                drawn_count(questions, entry.settings.draw, entry.settings.pools)),
             body=body,
             required=entry.required,
             kind="quiz",
@@ -327,13 +336,15 @@ def _default_minutes(graded: int) -> int:
     return min(max(low, graded), high)
 
 
-def quiz_default_minutes(body: str) -> int | None:
-    """The minutes of a quiz whose entry leaves them out: one per graded question (at
-    least 1, at most 120); None if ``body`` is not valid GIFT."""
+def quiz_default_minutes(body: str, settings: QuizSettings | None = None) -> int | None:
+    """The minutes of a quiz whose entry leaves them out: one per graded question an
+    attempt shows (at least 1, at most 120); None if ``body`` is not valid GIFT."""
     try:
         questions, _ = parse_gift(body)
     except GiftError:
         return None
+    if settings is not None:
+        return _default_minutes(drawn_count(questions, settings.draw, settings.pools))
     return _default_minutes(sum(1 for question in questions if question.graded))
 
 

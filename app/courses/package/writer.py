@@ -67,7 +67,7 @@ def _lesson_entry(lesson: LessonSpec) -> list[str]:
     settings = lesson.quiz or QuizSettings()
     lines = [f"  - quiz: {_scalar(lesson.slug)}", f"    title: {_scalar(lesson.title)}"]
     options: list[tuple[str, str | int | bool]] = []
-    if lesson.minutes != quiz_default_minutes(lesson.body):
+    if lesson.minutes != quiz_default_minutes(lesson.body, settings):
         options.append(("minutes", int(lesson.minutes)))
     if not lesson.required:
         options.append(("required", False))
@@ -83,7 +83,14 @@ def _lesson_entry(lesson: LessonSpec) -> list[str]:
         options.append(("score", ScorePolicy(settings.score).value))
     if settings.reveal != _QUIZ_DEFAULTS.reveal:
         options.append(("reveal", QuizReveal(settings.reveal).value))
+    if settings.draw is not None:
+        options.append(("draw", int(settings.draw)))
     lines += [f"    {key}: {_scalar(value)}" for key, value in options]
+    if settings.pools:
+        lines.append("    pools:")
+        for pool in settings.pools:
+            lines += [f"      - category: {_scalar(pool.category)}",
+                      f"        draw: {_scalar(int(pool.draw))}"]
     return lines
 
 
