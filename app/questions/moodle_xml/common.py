@@ -51,6 +51,7 @@ def php_number(value: float) -> str:
 
 def exact_number(value: float) -> str:
     """A number that reads back as exactly ``value``: 42, 3.14, 0.5."""
+    value = float(value)
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
