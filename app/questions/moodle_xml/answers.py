@@ -25,16 +25,12 @@ other than Moodle's defaults, grader information, a response template, units).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 from app.questions.moodle_xml.common import PHP_BLANKS, snap_grade
 from app.questions.moodle_xml.files import Problem
-from app.questions.moodle_xml.texts import described, text_of
+from app.questions.moodle_xml.texts import QuestionReader, described, text_of
 from app.questions.spec import Choice, MatchPair, NumericalAnswer, QType, Question
-
-if TYPE_CHECKING:
-    from app.questions.moodle_xml.reader import QuestionReader
 
 # Moodle's own default combined feedback (English): not worth a warning when dropped.
 _DEFAULT_COMBINED = {"", "Your answer is correct.", "Your answer is partially correct.",

@@ -26,8 +26,8 @@ from defusedxml.ElementTree import fromstring
 
 from app.questions.moodle_xml import answers
 from app.questions.moodle_xml.common import MAX_XML_BYTES, MoodleXmlError
-from app.questions.moodle_xml.files import Problem, import_images
-from app.questions.moodle_xml.texts import format_of, text_of
+from app.questions.moodle_xml.files import Problem
+from app.questions.moodle_xml.texts import QuestionReader, text_of
 from app.questions.spec import QType, Question, TextFormat
 from app.security.images import size_text
 
@@ -62,30 +62,6 @@ class MoodleXml:
     warnings: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     images: dict[str, bytes] = field(default_factory=dict)
-
-
-class QuestionReader:
-    """One ``<question>`` being read: its warnings and images are kept only if it is."""
-
-    def __init__(self, label: str, prefix: str) -> None:
-        self.label = label
-        self.prefix = prefix
-        self.warnings: list[str] = []
-        self.images: dict[str, bytes] = {}
-
-    def warn(self, message: str) -> None:
-        self.warnings.append(f"{self.label}, {message}")
-
-    def rich_text(self, container: Element | None, element: str) -> str:
-        """The text of ``container`` with its embedded images made course images."""
-        text = text_of(container, element)
-        if container is None:
-            return text
-        return import_images(text, container, element, images=self.images, prefix=self.prefix)
-
-    def text_format(self, container: Element | None, default: TextFormat, element: str
-                    ) -> TextFormat:
-        return format_of(container, default, element, self.warn)
 
 
 def _headers(reader: QuestionReader, element: Element, question: Question) -> None:

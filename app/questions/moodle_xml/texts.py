@@ -1,6 +1,6 @@
 """The text elements of Moodle XML (``<questiontext format="html"><text>…</text>``): their
-text, trimmed as Moodle trims it, and their format; and each element's name as an error
-message shows it."""
+text, trimmed as Moodle trims it, and their format; each element's name as an error
+message shows it; and the state of the question being read (its warnings and images)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
 from app.questions.moodle_xml.common import FORMATS_BY_NAME, PHP_BLANKS
-from app.questions.moodle_xml.files import Problem
+from app.questions.moodle_xml.files import Problem, import_images
 from app.questions.spec import TextFormat
 
 
@@ -47,3 +47,27 @@ def described(element: Element, attribute: str = "") -> str:
     """``<answer fraction="33">``: an element as an error message names it."""
     value = element.get(attribute) if attribute else None
     return f'<{element.tag} {attribute}="{value}">' if value is not None else f"<{element.tag}>"
+
+
+class QuestionReader:
+    """One ``<question>`` being read: its warnings and images are kept only if it is."""
+
+    def __init__(self, label: str, prefix: str) -> None:
+        self.label = label
+        self.prefix = prefix
+        self.warnings: list[str] = []
+        self.images: dict[str, bytes] = {}
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(f"{self.label}, {message}")
+
+    def rich_text(self, container: Element | None, element: str) -> str:
+        """The text of ``container`` with its embedded images made course images."""
+        text = text_of(container, element)
+        if container is None:
+            return text
+        return import_images(text, container, element, images=self.images, prefix=self.prefix)
+
+    def text_format(self, container: Element | None, default: TextFormat, element: str
+                    ) -> TextFormat:
+        return format_of(container, default, element, self.warn)
