@@ -235,6 +235,16 @@ def test_unsupported_types_are_skipped_whole_with_a_warning(qtype: str) -> None:
      "<subquestion><text>a</text><answer><text>b</text></answer></subquestion></question>",
      'question 2 (<question type="matching">), <subquestion>: a matching question needs at '
      "least 2 sub-questions"),
+    ('<question type="multichoice"><questiontext><text>q</text></questiontext>'
+     '<single>true</single><answer fraction="50"><text>a</text></answer>'
+     '<answer fraction="0"><text>b</text></answer></question>',
+     'question 2 (<question type="multichoice">), <answer>: one of the answers should have a '
+     "grade of 100% (the best has 50%)"),
+    ('<question type="multichoice"><questiontext><text>q</text></questiontext>'
+     '<single>false</single><answer fraction="100"><text>a</text></answer>'
+     '<answer fraction="100"><text>b</text></answer></question>',
+     'question 2 (<question type="multichoice">), <answer>: the positive grades of a '
+     "multiple-answer question must add up to 100%; these add up to 200%"),
     ('<question type="shortanswer"><questiontext><text>q</text></questiontext></question>',
      'question 2 (<question type="shortanswer">), <answer>: a short answer question needs '
      "an answer"),

@@ -103,13 +103,16 @@ def read_multichoice(reader: QuestionReader, element: Element, question: Questio
             question.choices.append(choice)
     if len(question.choices) < 2:
         raise Problem("<answer>", "a multiple choice question needs at least 2 answers")
-    if question.type == QType.single:
-        _full_marks(reader, [c.fraction for c in question.choices])
-    else:
-        total = round(sum(c.fraction for c in question.choices if c.fraction > 0), 2)
-        if total != 1:
-            reader.warn(f"<answer>: the positive grades of this multiple-answer question add "
-                        f"up to {total * 100:g}%, not 100%")
+    # Moodle's multichoice question type refuses both on import (errfractionsnomax,
+    # errfractionsaddwrong in qformat_xml_import_export_test::test_import_invalid_fraction_sum)
+    if question.type == QType.single and max(c.fraction for c in question.choices) != 1:
+        best = max(c.fraction for c in question.choices) * 100
+        raise Problem("<answer>", f"one of the answers should have a grade of 100% (the best "
+                                  f"has {best:g}%)")
+    total = round(sum(c.fraction for c in question.choices if c.fraction > 0), 2)
+    if question.type == QType.multiple and total != 1:
+        raise Problem("<answer>", f"the positive grades of a multiple-answer question must add "
+                                  f"up to 100%; these add up to {total * 100:g}%")
     _dropped_extras(reader, element)
 
 
