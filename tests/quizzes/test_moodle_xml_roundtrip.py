@@ -119,6 +119,18 @@ def test_an_imported_moodle_image_is_checked_and_named_by_its_bytes() -> None:
 SHIPPED = sorted((ROOT / "courses" / "executive-enablement").glob("*/*.gift"))
 
 
+def test_the_image_tags_of_moodle_before_2_0_are_read_as_moodle_reads_them() -> None:
+    import base64
+    data = _png(64)
+    xml = ('<quiz><question type="description"><questiontext format="html"><text>See'
+           "</text></questiontext><image>pics/chart.png</image>"
+           f"<image_base64>{base64.b64encode(data).decode()}</image_base64>"
+           "</question></quiz>").encode()
+    result = parse_moodle_xml(xml, image_prefix=PREFIX)
+    (name,) = result.images
+    assert result.questions[0].text == f'See <img src="{PREFIX}{name}" />'
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.parent.name)
 def test_the_shipped_course_quizzes_round_trip(path: Path) -> None:
     questions, _ = parse_gift(path.read_text(encoding="utf-8"))

@@ -67,8 +67,7 @@ class MoodleXml:
 def _headers(reader: QuestionReader, element: Element, question: Question) -> None:
     """What every question type has (qformat_xml::import_headers)."""
     question.name = text_of(element.find("name"), "<name>")
-    container = element.find("questiontext")
-    _old_image(element, container)
+    _old_image(element)
     container = element.find("questiontext")
     question.text_format = reader.text_format(container, TextFormat.html, "<questiontext>")
     question.text = reader.rich_text(container, "<questiontext>")
@@ -82,12 +81,13 @@ def _headers(reader: QuestionReader, element: Element, question: Question) -> No
     question.tags = [tag for tag in question.tags if tag]
 
 
-def _old_image(element: Element, container: Element | None) -> None:
+def _old_image(element: Element) -> None:
     """Files of Moodle before 2.0: ``<image>`` and ``<image_base64>`` beside the text,
     shown after it (Moodle appends an ``<img>``)."""
     name, data = element.findtext("image"), element.findtext("image_base64")
     if not name or not data:
         return
+    container = element.find("questiontext")
     if container is None:
         container = Element("questiontext")
         element.append(container)
