@@ -123,8 +123,8 @@ def parse_moodle_xml(data: bytes, *, image_prefix: str = "",
     """The questions of a Moodle XML file, or :class:`MoodleXmlError` listing every
     problem. ``image_prefix`` + an image's name is where the course serves it."""
     if len(data) > max_bytes:
-        raise MoodleXmlError([f"the file is {size_text(len(data))}; a Moodle XML file can be "
-                              f"at most {size_text(max_bytes)}"])
+        raise MoodleXmlError([f"a Moodle XML file can be at most {size_text(max_bytes)}; "
+                              "this one is larger"])
     try:
         root = fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:

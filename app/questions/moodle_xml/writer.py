@@ -3,7 +3,9 @@
 CDATA when they need it, and for every setting Podium does not have the value a question
 created in Moodle with its defaults carries (grade 1, Moodle's default penalty per type,
 shuffled answers, "abc" numbering, empty combined feedback, no units, an HTML editor for
-essays). A category line is written wherever the category changes.
+essays). A category line is written wherever the category changes (Moodle XML, like GIFT,
+cannot return to "no category": a question without one after others with one is read back
+in theirs).
 
 Course images a text shows (``image_prefix`` + name) are written as ``@@PLUGINFILE@@``
 references with the image embedded in base64, so the reader gives the same question back.
