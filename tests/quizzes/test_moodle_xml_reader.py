@@ -340,3 +340,12 @@ def test_a_5_mb_file_imports_whole() -> None:
     assert len(data) > 5_000_000
     result = parse_moodle_xml(data, max_bytes=len(data))
     assert len(result.questions) == 7000
+
+
+def test_a_skipped_question_keeps_none_of_its_images() -> None:
+    xml = _quiz('<question type="ddimageortext"><name><text>Drag</text></name>'
+                '<questiontext format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/b.png">]]>'
+                '</text><file name="b.png" encoding="base64">not even base64!</file>'
+                "</questiontext></question>", MULTICHOICE)
+    result = parse_moodle_xml(xml)
+    assert result.images == {} and [s.type for s in result.skipped] == ["ddimageortext"]
