@@ -19,7 +19,7 @@ db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_cli = typer.Typer(help="Accounts.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 courses_cli = typer.Typer(help="Course packages.", no_args_is_help=True)
-quizzes_cli = typer.Typer(help="Quizzes in Moodle GIFT files.", no_args_is_help=True)
+quizzes_cli = typer.Typer(help="Quizzes in Moodle GIFT and Moodle XML files.", no_args_is_help=True)
 cli.add_typer(users_cli, name="users")
 cli.add_typer(courses_cli, name="courses")
 cli.add_typer(quizzes_cli, name="quizzes")
@@ -296,6 +296,96 @@ def quizzes_export_gift(
             raise typer.Exit(1)
         questions = [q for _, q in live_questions(session, lesson_id=chosen[0].id)]
     text = write_gift(questions)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote {len(questions)} question(s) to {out}.", err=True)
+
+
+# Larger than the quiz editor's limit: files read from disk may embed many images.
+CLI_MAX_XML_BYTES = 20 * 1024 * 1024
+
+
+@quizzes_cli.command("import-xml")
+def quizzes_import_xml(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    course: Annotated[str, typer.Option("--course", help="Course slug.")],
+    module: Annotated[str, typer.Option("--module", help="Module slug.")],
+    quiz: Annotated[str, typer.Option("--quiz", help="Quiz slug (default: the module's "
+                                                     "quiz, or MODULE-quiz).")] = "",
+    title: Annotated[str, typer.Option("--title", help="Title of a new quiz.")] = "",
+) -> None:
+    """Replace a module quiz's questions with those of a Moodle XML file (all or nothing;
+    question types Podium does not have are skipped with a warning)."""
+    from app.courses.service import store_assets
+    from app.courses.urls import asset_url
+    from app.questions.gift.writer import write_gift
+    from app.questions.moodle_xml.common import MoodleXmlError
+    from app.questions.moodle_xml.reader import parse_moodle_xml
+    from app.quizzes.service import import_gift_into_module
+
+    try:
+        parsed = parse_moodle_xml(file.read_bytes(), image_prefix=asset_url(course, ""),
+                                  max_bytes=CLI_MAX_XML_BYTES)
+    except MoodleXmlError as exc:
+        for error in exc.errors:
+            typer.secho(f"{file}: {error}", err=True, fg="red")
+        typer.secho("Nothing was imported.", err=True, fg="red")
+        raise typer.Exit(1) from exc
+    for warning in parsed.warnings:
+        typer.secho(f"{file}: {warning} (warning)", err=True, fg="yellow")
+    if not any(q.graded for q in parsed.questions):
+        typer.secho(f"{file}: the file has no question to answer; nothing was imported.",
+                    err=True, fg="red")
+        raise typer.Exit(1)
+    try:
+        text = write_gift(parsed.questions)
+    except ValueError as exc:
+        typer.secho(f"{file}: {exc}; nothing was imported.", err=True, fg="red")
+        raise typer.Exit(1) from exc
+    with _transaction(_settings()) as session:
+        found_course, found_module = _course_module(session, course, module)
+        store_assets(session, course_slug=course, assets=parsed.images)
+        result = import_gift_into_module(
+            session, course=found_course, module_id=found_module.id, module_slug=module,
+            text=text, questions=parsed.questions, quiz_slug=quiz or None, title=title or None)
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items()))
+    verb = "Created quiz" if result.created else "Updated quiz"
+    skipped = f"; {len(parsed.skipped)} skipped" if parsed.skipped else ""
+    images = f"; {len(parsed.images)} image(s)" if parsed.images else ""
+    typer.echo(f"{verb} '{result.lesson.slug}': {len(parsed.questions)} question(s) ({counts})"
+               f"{skipped}{images}"
+               f"{'' if result.changed else '; the questions were already the same'}.")
+
+
+@quizzes_cli.command("export-xml")
+def quizzes_export_xml(
+    course: Annotated[str, typer.Option("--course", help="Course slug.")],
+    module: Annotated[str, typer.Option("--module", help="Module slug.")],
+    quiz: Annotated[str, typer.Option("--quiz", help="Quiz slug (default: the module's "
+                                                     "only quiz).")] = "",
+    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: "
+                                                           "standard output).")] = None,
+) -> None:
+    """Write a module quiz's questions as Moodle XML (images embedded)."""
+    from app.courses.service import course_assets
+    from app.courses.urls import asset_url
+    from app.questions.moodle_xml.writer import write_moodle_xml
+    from app.quizzes.service import live_questions, module_quizzes
+
+    with _transaction(_settings()) as session:
+        _, found_module = _course_module(session, course, module)
+        quizzes = module_quizzes(session, module_id=found_module.id)
+        chosen = [q for q in quizzes if not quiz or q.slug == quiz]
+        if len(chosen) != 1:
+            names = ", ".join(q.slug for q in quizzes) or "none"
+            typer.secho(f"--quiz: choose one of the module's quizzes ({names}).", err=True,
+                        fg="red")
+            raise typer.Exit(1)
+        questions = [q for _, q in live_questions(session, lesson_id=chosen[0].id)]
+        text = write_moodle_xml(questions, images=course_assets(session, course),
+                                image_prefix=asset_url(course, ""))
     if out is None:
         typer.echo(text, nl=False)
     else:

@@ -133,6 +133,12 @@ def move(draft: Draft, slug: str, number: int, direction: str) -> None:
         _store(draft, slug, questions)
 
 
+def replace_questions(draft: Draft, slug: str, new: list[Question]) -> None:
+    """All questions at once, from another format (Moodle XML); DraftError "form" when
+    the quiz cannot hold them."""
+    _store(draft, slug, new)
+
+
 def replace_all(draft: Draft, slug: str, text: str) -> None:
     """All questions from pasted or uploaded GIFT, or none at all if any line is wrong."""
     text = text.replace("\x00", "").replace("\r\n", "\n")

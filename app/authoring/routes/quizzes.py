@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
-from app.authoring import drafts, questions, quiz_draw
+from app.authoring import drafts, moodle_xml, questions, quiz_draw
 from app.authoring import forms as f
 from app.authoring.drafts import Draft, DraftError, FormErrors
 from app.authoring.question_forms import GRADE_CHOICES, form_for
@@ -74,6 +74,42 @@ async def quiz_gift(request: Request, slug: str, lesson: str, user: TrainerUser,
     return _quiz_change(request, session, user, slug, lesson,
                         lambda d: questions.replace_all(_unchanged(d, lesson, base), lesson, text),
                         typed={"gift": text})
+
+
+@router.post("/author/{slug}/quizzes/{lesson}/xml")
+async def quiz_xml(request: Request, slug: str, lesson: str, user: TrainerUser,
+                   session: SessionDep, form: Annotated[f.QuizChangeForm, Form()],
+                   xml_file: Annotated[UploadFile | None, File()] = None) -> Response:
+    """All questions from a Moodle XML file; its notes (skipped types, dropped settings)
+    are shown on the quiz page when there are any."""
+    data = await xml_file.read(moodle_xml.MAX_XML_BYTES + 1) \
+        if xml_file is not None and xml_file.filename else b""
+    if not data:
+        return _quiz(request, _draft(session, slug), lesson, status_code=422,
+                     errors={"xml": "Choose a Moodle XML file (.xml)."})
+    imported: list[moodle_xml.MoodleXml] = []
+
+    def edit(draft: Draft) -> None:
+        imported.append(moodle_xml.replace_from_xml(
+            session, _unchanged(draft, lesson, form.base), lesson, data, user_id=user.id))
+
+    response = _quiz_change(request, session, user, slug, lesson, edit)
+    if imported and imported[0].warnings:
+        return _quiz(request, _draft(session, slug), lesson,
+                     xml_notes=imported[0].warnings)
+    return response
+
+
+@router.get("/author/{slug}/quizzes/{lesson}/moodle.xml")
+def quiz_xml_export(slug: str, lesson: str, user: TrainerUser, session: SessionDep) -> Response:
+    """The quiz's draft questions as a Moodle XML file."""
+    draft = _draft(session, slug)
+    try:
+        text = moodle_xml.export_xml(session, draft, lesson)
+    except LookupError:
+        raise HTTPException(status_code=404) from None
+    return Response(text, media_type="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="{lesson}.xml"'})
 
 
 @router.post("/author/{slug}/quizzes/{lesson}/questions/{number}/move")
