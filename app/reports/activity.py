@@ -1,5 +1,5 @@
-"""What HR sees of the activity log: aggregates per cohort and per department, never an
-individual's numbers.
+"""What HR sees of the weekly activity log (``app.activity_log``): aggregates per cohort
+and per department, never an individual's numbers.
 
 For a period of whole ISO weeks, over the active executives of each group (an executive
 in two cohorts counts in both; executives with no entry count as inactive with zeros):
@@ -31,7 +31,6 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from app.activity_log import definition as log
 from app.models import ActivityEntry, Cohort, CohortMember, Role, User
 
 MIN_GROUP = 3
@@ -65,13 +64,19 @@ class Period:
         return self.first + dt.timedelta(weeks=self.weeks - 1)
 
     @property
+    def end(self) -> dt.date:
+        """The period's last day (a Sunday)."""
+        return self.last + dt.timedelta(days=6)
+
+    @property
     def mondays(self) -> list[dt.date]:
         return [self.first + dt.timedelta(weeks=n) for n in range(self.weeks)]
 
 
 def period(today: dt.date, weeks: int = DEFAULT_WEEKS) -> Period:
-    """The ``weeks`` whole ISO weeks ending with ``today``'s."""
-    return Period(log.week_start(today) - dt.timedelta(weeks=weeks - 1), weeks)
+    """The ``weeks`` whole ISO weeks (Monday to Sunday) ending with ``today``'s."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return Period(monday - dt.timedelta(weeks=weeks - 1), weeks)
 
 
 @dataclass
@@ -87,6 +92,8 @@ class GroupActivity:
     executives: int
     suppressed: bool
     active_share: float | None = None  # % of the group's executive-weeks that were active
+    active_weeks: int = 0  # executive-weeks with activity
+    possible_weeks: int = 0  # executives x weeks
     medians: dict[str, float] = field(default_factory=dict)  # per metric, per week
     ssi_median: float | None = None
     ssi_count: int = 0
@@ -108,7 +115,8 @@ def _summary(label: str, members: Sequence[_Member], weeks: int) -> GroupActivit
     scores = [m.ssi for m in members if m.ssi is not None]
     return GroupActivity(
         label, len(members), suppressed=False,
-        active_share=round(100 * active / (len(members) * weeks), 1), medians=medians,
+        active_share=round(100 * active / (len(members) * weeks), 1), active_weeks=active,
+        possible_weeks=len(members) * weeks, medians=medians,
         ssi_median=round(statistics.median(scores), 2) if len(scores) >= MIN_GROUP else None,
         ssi_count=len(scores))
 
