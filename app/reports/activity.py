@@ -225,11 +225,12 @@ def activity_report(session: Session, *, today: dt.date,
 
 # The export's columns ----------------------------------------------------------------------
 
+_IN_EXPORT = f"Cohort activity, last {DEFAULT_WEEKS} weeks"
 EXPORT_HEADERS = [
-    "Cohort activity: executives",
-    "Cohort activity: active executive-weeks (%)",
-    *(f"Cohort activity: median {label.lower()} per week" for _, label, _ in METRICS),
-    "Cohort activity: median latest SSI",
+    f"{_IN_EXPORT}: executives",
+    f"{_IN_EXPORT}: active executive-weeks (%)",
+    *(f"{_IN_EXPORT}: median {label.lower()} per week" for _, label, _ in METRICS),
+    f"{_IN_EXPORT}: median latest SSI",
 ]
 
 
