@@ -34,8 +34,8 @@ def _save(client, *emails: str):
 
 
 @pytest.mark.parametrize(("role", "expected", "labels", "absent"), [
-    (Role.executive, {"courses": True, "feedback": True},
-     ["Your courses", "Feedback from your trainer"],
+    (Role.executive, {"courses": True, "feedback": True, "activity-log": True},
+     ["Your courses", "Feedback from your trainer", "Weekly activity log"],
      ["Daily review digest", "Weekly programme summary", "Your downloads"]),
     (Role.trainer, {"review-digest": True}, ["Daily review digest"],
      ["Your courses", "Feedback from your trainer", "Weekly programme summary",
