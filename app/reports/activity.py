@@ -244,7 +244,8 @@ def export_columns(session: Session, *, today: dt.date,
                    weeks: int = DEFAULT_WEEKS) -> Callable[[str | None], list[Any]]:
     """For the completion export: the figures of the cohorts in a row's "Cohorts" cell
     (their executives taken together when there are several), or empty cells (no
-    cohort, or fewer than ``MIN_GROUP`` executives)."""
+    cohort, or fewer than ``MIN_GROUP`` executives). The cell joins names with "; ", so a
+    cohort whose own name holds "; " is not recognised and its cells stay empty."""
     p = period(today, weeks)
     members = _members(session, p)
     rows = session.execute(select(CM.c.user_id, CH.c.name)
