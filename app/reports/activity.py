@@ -250,6 +250,7 @@ def export_columns(session: Session, *, today: dt.date,
     members = _members(session, p)
     rows = session.execute(select(CM.c.user_id, CH.c.name)
                            .select_from(CM.join(CH, CH.c.id == CM.c.cohort_id))).all()
+    known = set(session.execute(select(CH.c.name)).scalars())
     cohort_members: dict[str, set[int]] = {}
     for user_id, name in rows:
         if user_id in members:
@@ -261,6 +262,8 @@ def export_columns(session: Session, *, today: dt.date,
         if not cohorts:
             return empty
         names = _cohort_names_key([cohorts])
+        if not names <= known:
+            return empty
         if names not in cache:
             user_ids = set().union(*(cohort_members.get(n, set()) for n in names))
             group = _summary("", [members[u] for u in sorted(user_ids)], p.weeks)
