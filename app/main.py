@@ -10,6 +10,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import app.template_filters  # noqa: F401  (the features' filters on the shared templates)
 from app.activities import routes as activity_routes
+from app.activity_log import routes as activity_log_routes
 from app.admin import routes as admin_routes
 from app.assets import StaticAssets, StaticFilesMiddleware
 from app.audit import routes as audit_routes
@@ -62,6 +63,7 @@ ROUTERS = (
     enrolment_routes.router,
     planner_routes.router,
     activity_routes.router,
+    activity_log_routes.router,
     review_routes.router,
     recall_routes.router,
     report_routes.router,

@@ -21,6 +21,8 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 # Fixed messages shown after a redirect (?notice=key): no user text travels in URLs.
 NOTICES: dict[str, str] = {
     "logged-out": "You have signed out.",
+    "activity-saved": "Your week was saved.",
+    "reminder-saved": "Your reminder day was saved.",
     "user-created": "The account was created.",
     "user-saved": "The changes were saved.",
     "user-disabled": "The account was disabled and its sessions ended.",

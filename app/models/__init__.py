@@ -1,5 +1,6 @@
 """All tables, imported here so Alembic and the app see one complete metadata."""
 
+from app.models.activity import ActivityEntry, ActivitySetting
 from app.models.audit import AuditEntry
 from app.models.auth import (
     AuthSession,
@@ -28,6 +29,8 @@ from app.models.workbook import ReviewComment, Workbook, WorkbookVersion
 
 __all__ = [
     "NAMING_CONVENTION",
+    "ActivityEntry",
+    "ActivitySetting",
     "AuditEntry",
     "AuthSession",
     "Cohort",

@@ -31,6 +31,9 @@ CATEGORIES: dict[str, Category] = {c.key: c for c in (
     Category("feedback", "Feedback from your trainer",
              "Marks for your essay answers, and decisions on your persona and 90-day plan.",
              True, frozenset({Role.executive})),
+    Category("activity-log", "Weekly activity log",
+             "A reminder on the day you chose to record your week on social media.",
+             True, frozenset({Role.executive})),
     Category("review-digest", "Daily review digest",
              "One email a day when submissions or essay answers are waiting for you.",
              True, frozenset({Role.trainer, Role.admin})),
@@ -243,6 +246,21 @@ def _export_email(p: dict[str, Any]) -> EmailText:
         reason="you asked for a completion report")
 
 
+def _activity_line(p: dict[str, Any]) -> str:
+    return (f"Time to record your week of {day(p['week'])} in your activity log: it takes "
+            "under a minute.")
+
+
+def _activity_email(p: dict[str, Any]) -> EmailText:
+    return EmailText(
+        subject="Your weekly activity log: how was your week on social media?",
+        paragraphs=[f"Take a minute to record your week of {day(p['week'])}: posts, "
+                    "comments, new connections, conversations and opportunities.",
+                    "Posts you marked published in your 90-day plan are counted for you."],
+        action_label="Record your week",
+        reason="you chose a reminder day for your activity log")
+
+
 KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("enrolled", "courses", _enrolled_line, _enrolled_email),
     Kind("due-soon", "courses", _due_line, _due_email),
@@ -250,6 +268,7 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("certificate", "courses", _certificate_line, _certificate_email),
     Kind("essay-graded", "feedback", _graded_line, _graded_email),
     Kind("workbook-reviewed", "feedback", _reviewed_line, _reviewed_email),
+    Kind("activity-reminder", "activity-log", _activity_line, _activity_email),
     Kind("review-digest", "review-digest", _digest_line, _digest_email),
     Kind("programme-summary", "programme-summary", _summary_line, _summary_email),
     Kind("report-export", "exports", _export_line, _export_email),

@@ -39,6 +39,8 @@ from app.content.cells import (
     safe_cell,
 )
 from app.models import Course, Lesson, Module, QuizAttempt
+from app.reports.activity import EXPORT_HEADERS as ACTIVITY_HEADERS
+from app.reports.activity import export_columns
 from app.reports.filters import COMPLETED, IN_PROGRESS, NOT_STARTED, STATUSES, ReportFilter
 from app.reports.service import CH, CM, E, Scope, U, W
 from app.workbooks.service import NOT_STARTED as WORKBOOK_NOT_STARTED
@@ -58,6 +60,10 @@ FIXED_COLUMNS = [
 ]
 FIXED_HEADERS = [heading for heading, _ in FIXED_COLUMNS]
 WORKBOOK_HEADERS = ["Persona status", "Plan status"]
+# The weekly activity log of the executive's cohorts, in aggregate (``app.reports.activity``):
+# the executives of the row's cohorts taken together, never the row's own numbers.
+ACTIVITY_KINDS = [INTEGER] + [DECIMAL] * (len(ACTIVITY_HEADERS) - 1)
+COHORTS_COLUMN = 3
 
 Cell = str | int | float | date | datetime | None
 
@@ -100,14 +106,20 @@ def quiz_columns(session: Session, where: Scope) -> list[QuizColumn]:
 
 
 def report(session: Session, where: Scope) -> Report:
-    """The view's rows, read lazily (the query runs when ``rows`` is first iterated)."""
+    """The view's rows, read lazily (the query runs when ``rows`` is first iterated).
+    Each row ends with the activity aggregates of its cohorts, worked out beforehand per
+    cohort (a handful of values) and looked up by the row's "Cohorts" cell."""
     quizzes = quiz_columns(session, where)
     statement = rows_statement(session, where, quizzes)
-    headers = FIXED_HEADERS + [q.heading for q in quizzes] + WORKBOOK_HEADERS
-    kinds = [kind for _, kind in FIXED_COLUMNS] + [DECIMAL] * len(quizzes) + [LABEL, LABEL]
+    headers = (FIXED_HEADERS + [q.heading for q in quizzes] + WORKBOOK_HEADERS
+               + ACTIVITY_HEADERS)
+    kinds = ([kind for _, kind in FIXED_COLUMNS] + [DECIMAL] * len(quizzes) + [LABEL, LABEL]
+             + ACTIVITY_KINDS)
+    activity = export_columns(session, today=where.today)
 
     def rows() -> Iterator[Sequence[Cell]]:
-        yield from session.execute(statement)
+        for row in session.execute(statement):
+            yield (*row, *activity(row[COHORTS_COLUMN]))
 
     return Report(headers=headers, kinds=kinds, rows=rows())
 

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from starlette.background import BackgroundTasks
 
 from app.db import Database
 from app.deps import DatabaseDep, HRUser, RowId, SessionDep
 from app.models import ReportExport, utcnow
-from app.reports import background, charts, exports, service
+from app.reports import activity, background, charts, exports, service
 from app.reports.filters import SORTS, STATUSES, ReportQuery, parse, without
 from app.reports.forms import ExportForm
 from app.web import download_headers, is_htmx, redirect, render
@@ -65,6 +65,29 @@ def dashboard(request: Request, user: HRUser, session: SessionDep) -> Response:
         "time_chart": charts.line_chart(over_time, title="Completions over time"),
     }
     return render(request, "reports/dashboard.html", context, status_code=status_code)
+
+
+@router.get("/reports/activity")
+def activity_page(request: Request, user: HRUser, session: SessionDep,
+                  weeks: int = Query(activity.DEFAULT_WEEKS, ge=1, le=52)) -> Response:
+    """The weekly activity log in aggregate: per cohort and department, never a person."""
+    if weeks not in activity.PERIODS:
+        weeks = activity.DEFAULT_WEEKS
+    result = activity.activity_report(session, today=date.today(), weeks=weeks)
+    overall = result.overall
+    return render(request, "reports/activity.html", {
+        "report": result, "periods": activity.PERIODS, "metrics": activity.METRICS,
+        "min_group": activity.MIN_GROUP,
+        "cohort_chart": charts.bar_chart(
+            [charts.Bar(g.label, g.active_weeks, g.possible_weeks)
+             for g in result.cohorts if not g.suppressed],
+            title="Active executive-weeks by cohort", value_name="active executive-weeks",
+            total_name="executive-weeks"),
+        "time_chart": charts.line_chart(
+            [] if overall.suppressed else
+            [(week, round(overall.share_in(week) or 0)) for week in result.period.mondays],
+            title="Share of executives active per week", y_name="active (%)"),
+    })
 
 
 def _funnel(figures: service.Figures) -> list[charts.Step]:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from procrastinate import RetryStrategy
 
+from app.activity_log import reminders
 from app.jobs.registry import JobEnv, task
 from app.learning import summary
 from app.mail import delivery
@@ -54,6 +55,13 @@ def due_reminders(env: JobEnv, *, now: datetime) -> None:
         with env.database.session(write=True) as session:
             if schedule.due_reminders(session, now=now, limit=500) < 500:
                 return
+
+
+@task("activity_reminders", cron="25 * * * *")
+def activity_reminders(env: JobEnv, *, now: datetime) -> None:
+    """Hourly: the weekly activity log reminder, on each executive's chosen day."""
+    with env.database.session(write=True) as session:
+        reminders.weekly_reminders(session, now=now, default_zone=env.settings.time_zone)
 
 
 @task("review_digests", cron="0 7 * * *")

@@ -34,8 +34,8 @@ def _save(client, *emails: str):
 
 
 @pytest.mark.parametrize(("role", "expected", "labels", "absent"), [
-    (Role.executive, {"courses": True, "feedback": True},
-     ["Your courses", "Feedback from your trainer"],
+    (Role.executive, {"courses": True, "feedback": True, "activity-log": True},
+     ["Your courses", "Feedback from your trainer", "Weekly activity log"],
      ["Daily review digest", "Weekly programme summary", "Your downloads"]),
     (Role.trainer, {"review-digest": True}, ["Daily review digest"],
      ["Your courses", "Feedback from your trainer", "Weekly programme summary",
@@ -65,16 +65,18 @@ def test_saving_changes_the_choices(client, database, login_as):
     response = _save(client, "feedback")
     assert response.status_code == 303
     assert response.headers["location"] == PAGE + "?notice=notifications-saved"
-    assert _stored(database, user) == {"courses": False, "feedback": True}
+    assert _stored(database, user) == {"courses": False, "feedback": True, "activity-log": False}
     page = client.get(response.headers["location"]).text
     assert "Your email choices were saved." in page
-    assert _choices(page) == {"courses": False, "feedback": True}
+    assert _choices(page) == {"courses": False, "feedback": True, "activity-log": False}
 
     _save(client, "courses", "feedback")
-    assert _stored(database, user) == {"courses": True, "feedback": True}
+    assert _stored(database, user) == {"courses": True, "feedback": True, "activity-log": False}
     _save(client)  # nothing ticked: every email off
-    assert _stored(database, user) == {"courses": False, "feedback": False}
-    assert _choices(client.get(PAGE).text) == {"courses": False, "feedback": False}
+    assert _stored(database, user) == {"courses": False, "feedback": False,
+                                                   "activity-log": False}
+    assert _choices(client.get(PAGE).text) == {"courses": False, "feedback": False,
+                                                   "activity-log": False}
 
 
 def test_hr_opts_in_to_the_summary(client, database, login_as):
@@ -90,21 +92,21 @@ def test_forged_categories_are_ignored(client, database, login_as):
     response = _save(client, "courses", "review-digest", "programme-summary", "nonsense",
                      "courses")
     assert response.status_code == 303
-    assert _stored(database, user) == {"courses": True, "feedback": False}
+    assert _stored(database, user) == {"courses": True, "feedback": False, "activity-log": False}
 
 
 def test_odd_values_are_refused_or_ignored_never_an_error(client, database, login_as):
     user = login_as(Role.executive)
     over_long = _save(client, "courses", "x" * 500)  # ignored: not a category
     assert over_long.status_code == 303
-    assert _stored(database, user) == {"courses": True, "feedback": False}
+    assert _stored(database, user) == {"courses": True, "feedback": False, "activity-log": False}
     many = _save(client, *["feedback"] * 300)  # more values than categories could need
     assert many.status_code == 400
     assert "Some of the values sent were not valid." in many.text
-    assert _stored(database, user) == {"courses": True, "feedback": False}
+    assert _stored(database, user) == {"courses": True, "feedback": False, "activity-log": False}
     unusual = _save(client, "<script>", "")
     assert unusual.status_code == 303
-    assert set(_stored(database, user)) <= {"courses", "feedback"}
+    assert set(_stored(database, user)) <= {"courses", "feedback", "activity-log"}
     assert _stored(database, user)["feedback"] is False
     # control characters are removed before anything reads a form (app/security/inputs.py)
     assert _save(client, "feedback\x00").status_code == 303

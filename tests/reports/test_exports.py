@@ -17,6 +17,7 @@ from app.admin import service as admin_service
 from app.db import Database
 from app.enrolments.service import enrol_users
 from app.models import Role
+from app.reports.activity import EXPORT_HEADERS as ACTIVITY_HEADERS
 from app.reports.exports import FIXED_HEADERS
 from tests.reports.conftest import (
     AUTUMN,
@@ -30,7 +31,7 @@ from tests.reports.conftest import (
 
 QUIZ_HEADERS = ["Best quiz score: Voice (%)", "Best quiz score: Reach (%)"]
 WORKBOOK_HEADERS = ["Persona status", "Plan status"]
-HEADERS = FIXED_HEADERS + QUIZ_HEADERS + WORKBOOK_HEADERS
+HEADERS = FIXED_HEADERS + QUIZ_HEADERS + WORKBOOK_HEADERS + ACTIVITY_HEADERS
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The whole unfiltered report as CSV text: course title first ("Brand basics" before
@@ -61,7 +62,23 @@ CSV_ROWS = [
     "grace@corp.example,Grace Green,Finance,Spring 2024,Social media essentials,"
     "2024-03-15T09:00:00Z,,Not started,No,0,,,0,,,Not started,Not started",
 ]
-EXPECTED_CSV = [row.split(",") for row in CSV_ROWS]
+# The activity log's aggregates of each row's cohorts (app.reports.activity): nobody has
+# logged a week, so every median and share is 0; Spring has 4 executives, Autumn 3, Bob's
+# two cohorts 6 together; Erin has no cohort. SSI: nobody recorded one.
+ACTIVITY = {"Spring 2024": 4, "Autumn 2024": 3, "Autumn 2024; Spring 2024": 6}
+
+
+def _activity_csv(cohorts: str) -> list[str]:
+    size = ACTIVITY.get(cohorts)
+    return [str(size), *["0"] * 6, ""] if size else [""] * len(ACTIVITY_HEADERS)
+
+
+def _activity_xlsx(cohorts: str | None) -> list[Any]:
+    size = ACTIVITY.get(cohorts or "")
+    return [size, *[0] * 6, None] if size else [None] * len(ACTIVITY_HEADERS)
+
+
+EXPECTED_CSV = [(cells := row.split(",")) + _activity_csv(cells[3]) for row in CSV_ROWS]
 
 
 def dt(text: str) -> datetime:
@@ -100,6 +117,7 @@ EXPECTED_XLSX: list[list[Any]] = [
      dt("2024-03-15 09:00"), None, "Not started", "No", 0, None, None, 0, None, None,
      "Not started", "Not started"],
 ]
+EXPECTED_XLSX = [row + _activity_xlsx(row[3]) for row in EXPECTED_XLSX]
 NUMERIC_COLUMNS = ["Percent complete", "Time spent (minutes)", *QUIZ_HEADERS]
 TIME_COLUMNS = ["Enrolled at (UTC)", "Completed at (UTC)", "Last activity (UTC)"]
 
@@ -196,7 +214,8 @@ FILTERS = [
 def test_exports_apply_the_dashboard_filters(dataset: Dataset, hr_client) -> None:
     for values, emails, quizzes in FILTERS:
         params = dataset.params(values)
-        headers = FIXED_HEADERS + (QUIZ_HEADERS if quizzes else []) + WORKBOOK_HEADERS
+        headers = (FIXED_HEADERS + (QUIZ_HEADERS if quizzes else []) + WORKBOOK_HEADERS
+                   + ACTIVITY_HEADERS)
         csv_rows = get_csv(hr_client, **params)
         assert csv_rows[0] == headers, values
         assert [row[0] for row in csv_rows[1:]] == [EMAILS[e] for e in emails], values
