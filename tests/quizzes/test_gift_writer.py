@@ -3,7 +3,6 @@ equality, export as a fixed point, and questions that need care to stay the same
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import re
 from collections import Counter
@@ -22,6 +21,7 @@ from app.questions.spec import (
     Question,
     TextFormat,
 )
+from tests.gift_settled import settled
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -32,35 +32,6 @@ def read(name: str) -> str:
 
 def without_lines(questions: list[Question]) -> list[Question]:
     return [dataclasses.replace(q, line=0) for q in questions]
-
-
-def settled(questions: list[Question]) -> list[Question]:
-    """``questions`` as GIFT can say them: an empty text has the format of its question's
-    text (no marker is written for it, as Moodle writes none) and a short answer Moodle's
-    default format (Moodle keeps no format for it)."""
-    result = []
-    for question in questions:
-        q = copy.deepcopy(question)
-        fmt = q.text_format
-        if not q.general_feedback:
-            q.general_feedback_format = fmt
-        if not q.true_feedback:
-            q.true_feedback_format = fmt
-        if not q.false_feedback:
-            q.false_feedback_format = fmt
-        for choice in q.choices:
-            if q.type == QType.short:
-                choice.text_format = TextFormat.moodle
-            if not choice.feedback:
-                choice.feedback_format = fmt
-        for answer in q.numerical:
-            if not answer.feedback:
-                answer.feedback_format = fmt
-        for pair in q.pairs:
-            if not pair.question:
-                pair.question_format = fmt
-        result.append(q)
-    return result
 
 
 def round_trip(questions: list[Question]) -> list[Question]:

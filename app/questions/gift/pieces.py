@@ -16,12 +16,20 @@ from app.questions.gift.syntax import _WS, GiftError
 # character of a file can be mistaken for one (a private-use character could).
 _ESCAPABLE = ":#={}~n"
 _PLACEHOLDER = {c: chr(0xD800 + i) for i, c in enumerate(_ESCAPABLE)}
+# A doubled backslash is one backslash, a backslash before an escapable character is a
+# placeholder, any other backslash stays (one pass from the left, as Moodle reads them).
+_ESCAPE = re.compile(r"\\([\\" + re.escape(_ESCAPABLE) + "])")
 _UNESCAPE = str.maketrans({ph: ("\n" if c == "n" else c) for c, ph in _PLACEHOLDER.items()})
 
 _ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])*)\]")
 # PHP is_numeric(), without hexadecimal and surrounding blanks.
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group(1)
+    return "\\" if char == "\\" else _PLACEHOLDER[char]
 
 
 def _unescape(text: str) -> str:
@@ -47,20 +55,9 @@ class _Block:
             if chars:
                 chars.append("\n")
                 where.append(where[-1])
-            i = 0
-            while i < len(content):
-                char = content[i]
-                following = content[i + 1] if i + 1 < len(content) else ""
-                if char == "\\" and following == "\\":
-                    chars.append("\\")
-                    i += 2
-                elif char == "\\" and following and following in _ESCAPABLE:
-                    chars.append(_PLACEHOLDER[following])
-                    i += 2
-                else:
-                    chars.append(char)
-                    i += 1
-                where.append(number)
+            piece = _ESCAPE.sub(_escaped, content) if "\\" in content else content
+            chars.append(piece)
+            where.extend([number] * len(piece))
         self.text = "".join(chars)
         self.where = where
         self.first_line = lines[0][0]
