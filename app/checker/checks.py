@@ -121,7 +121,7 @@ _FIGURE = re.compile(
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|\(\+?)?\d[\d\s().-]{6,20}\d(?![\w])")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_HASHTAG = re.compile(r"(?<![\w&#])[#＃]([^\W_][\w]*)")
+_HASHTAG = re.compile(r"(?<![\w&#])[#\uff03]([^\W_][\w]*)")
 _MENTION = re.compile(r"(?<![\w@.])@(\w{1,50})")
 _WORD = re.compile(r"[^\W\d_]+")
 

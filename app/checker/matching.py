@@ -1,7 +1,7 @@
 """Finding listed terms in a text: case-insensitively in any script, on word boundaries,
 never as a regular expression someone typed.
 
-Both the text and each term are read the same way: NFKC (so fancy "𝐛𝐨𝐥𝐝" letters and
+Both the text and each term are read the same way: NFKC (so mathematical "bold" letters and
 full-width forms read as plain letters), then Unicode casefold (so "STRASSE" meets
 "Straße"), runs of white space as one space. A term must stand on its own: the character
 before and after it may not be a letter or digit of a script that separates words with
