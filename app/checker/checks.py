@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from twitter_text import extract_urls
-
 from app.checker import lexicon as lx
 from app.checker.lexicon import LessonRef
 from app.checker.matching import Matcher, fold, matcher
@@ -118,12 +116,21 @@ _SCALE = (r"k|m|bn|mn|mio|mrd|millions?|billions?|milliards?|milliarden?|"
           r"percent|per cent|prozent|pour cent|eur|euros?|usd|dollars?")
 _FIGURE = re.compile(
     rf"[€$£¥]\s?\d[\d.,]*|\d[\d.,]*\s?(?:%|[€$£¥]|亿|万|億|(?:{_SCALE})(?![^\W\d_]))")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|\(\+?)?\d[\d\s().-]{6,20}\d(?![\w])")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HASHTAG = re.compile(r"(?<![\w&#])[#\uff03]([^\W_][\w]*)")
 _MENTION = re.compile(r"(?<![\w@.])@(\w{1,50})")
 _WORD = re.compile(r"[^\W\d_]+")
+# Links as readers see them: with a scheme, from "www.", or a bare domain with a common
+# ending (as X and LinkedIn link them); not the domain of an email address.
+_URL_CHARS = r"[^\s<>\"\u3000-\u9fff\uff00-\uffef]"
+_LINK = re.compile(
+    rf"(?<![@.\-/])(?<![^\W\u3000-\u9fff])(?:https?://{_URL_CHARS}+|www\.{_URL_CHARS}+|"
+    r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|edu|gov|io|co|ly|gl|gd|in|me|to|"
+    r"de|fr|uk|eu|ch|at|it|es|nl|be|cn|jp|ai|app|dev|news|info|biz|id|cc|gy|ink)"
+    rf"(?:/{_URL_CHARS}*)?(?![\w@.\-]*@))", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}'\"\u00bb\u201d\u2019\u3002\uff0c\u3001\uff01\uff1f\uff09"
 
 
 def _quote(items: Iterable[str], limit: int = 3) -> str:
@@ -223,8 +230,11 @@ def partnerships(draft: Draft, rules: Rules) -> list[Finding]:
         lx.PARTNERSHIP)]
 
 
-def _styled_letters(text: str) -> int:
-    return sum(1 for ch in text if "\U0001d400" <= ch <= "\U0001d7ff")
+_STYLED = re.compile("[\U0001d400-\U0001d7ff]")  # mathematical bold, italic, script…
+
+
+def _styled_letters(text: str) -> bool:
+    return _STYLED.search(text) is not None
 
 
 def hashtags_in(text: str) -> list[str]:
@@ -232,25 +242,21 @@ def hashtags_in(text: str) -> list[str]:
 
 
 def _caps_runs(text: str) -> list[str]:
+    """Runs of three or more words in capitals (acronyms alone are fine), or one long
+    word in capitals."""
+    shouting = [(index, word) for index, word in enumerate(_WORD.finditer(text))
+                if len(word.group(0)) >= 2 and word.group(0).isupper()]
     runs: list[str] = []
-    current: list[re.Match[str]] = []
-
-    def close() -> None:
-        if len(current) >= 3 or (current and len(current[0].group(0)) >= 10):
-            runs.append(text[current[0].start():current[-1].end()])
-        current.clear()
-
-    for word in _WORD.finditer(text):
-        shouting = len(word.group(0)) >= 2 and word.group(0).isupper()
-        joined = bool(current) and "\n" not in text[current[-1].end():word.start()] \
-            and len(text[current[-1].end():word.start()]) <= 3
-        if shouting and (joined or not current):
-            current.append(word)
-            continue
-        close()
-        if shouting:
-            current.append(word)
-    close()
+    current: list[tuple[int, re.Match[str]]] = []
+    for index, word in [*shouting, (-2, None)]:
+        if current and word is not None and index == current[-1][0] + 1:
+            gap = text[current[-1][1].end():word.start()]
+            if "\n" not in gap and len(gap) <= 3:
+                current.append((index, word))
+                continue
+        if len(current) >= 3 or (current and len(current[0][1].group(0)) >= 10):
+            runs.append(text[current[0][1].start():current[-1][1].end()])
+        current = [(index, word)] if word is not None else []
     return runs
 
 
@@ -303,7 +309,8 @@ def _host(url: str) -> str:
 
 def links_and_mentions(draft: Draft) -> list[Finding]:
     found = []
-    urls = list(extract_urls(draft.text))
+    urls = list(dict.fromkeys(match.group(0).rstrip(_TRAILING)
+                              for match in _LINK.finditer(draft.text)))
     mentions = list(dict.fromkeys(_MENTION.findall(_EMAIL.sub(" ", draft.text))))
     if urls or mentions:
         parts = [f"{len(urls)} link{'s' if len(urls) != 1 else ''}",
