@@ -29,6 +29,13 @@ RULES = Rules(
 )
 
 
+def bold(text: str) -> str:
+    """``text`` in mathematical bold letters (what "bold" generators paste)."""
+    return "".join(chr(0x1D400 + ord(ch) - ord("A")) if "A" <= ch <= "Z" else
+                   chr(0x1D41A + ord(ch) - ord("a")) if "a" <= ch <= "z" else ch
+                   for ch in text)
+
+
 def kinds(text: str, **draft: object) -> list[str]:
     return [f.kind for f in check(Draft(text, **draft), RULES)]  # type: ignore[arg-type]
 
@@ -138,7 +145,7 @@ def test_the_most_serious_finding_comes_first() -> None:
     "Schreiben Sie an jürgen.müller@beispiel.de.",
     "Appelez-moi au +33 6 12 34 56 78.",
     "Ruf an: 030 1234 5678",
-    "电话：+86 138 0013 8000",
+    "电话\uff1a+86 138 0013 8000",
     "Call (212) 555-0199 today",
 ])
 def test_personal_data_found(text: str) -> None:
@@ -182,7 +189,7 @@ def test_partner_disclosed_or_not_named(text: str) -> None:
 # --- accessibility --------------------------------------------------------------------------
 
 def test_styled_letters() -> None:
-    assert len(found("𝐁𝐢𝐠 𝐧𝐞𝐰𝐬 today", "accessibility")) == 1
+    assert len(found(f"{bold('Big news')} today", "accessibility")) == 1
     assert found("Big news today", "accessibility") == []
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.checker.matching import fold, matcher
+from tests.checker.test_checks import bold
 
 
 @pytest.mark.parametrize(("term", "text"), [
@@ -16,10 +17,10 @@ from app.checker.matching import fold, matcher
     ("confidentiel", "Ce document est CONFIDENTIEL."),
     ("Opération Mistral", "Lancement de l'opération Mistral demain."),
     ("Élan", "Notre projet élan avance."),
-    ("机密", "这是机密文件，请勿外传。"),
+    ("机密", "这是机密文件\uff0c请勿外传。"),
     ("鷹プロジェクト", "来月、鷹プロジェクトを発表します。"),
     ("Falke", "我们的Falke项目下个月启动。"),  # Latin name inside Chinese text
-    ("confidential", "This is 𝐜𝐨𝐧𝐟𝐢𝐝𝐞𝐧𝐭𝐢𝐚𝐥 news."),  # styled letters read as letters
+    ("confidential", f"This is {bold('confidential')} news."),  # styled letters: letters
     ("C++ (beta)", "We ship c++ (beta) today."),
     ("#teamfalcon", "Proud of #TeamFalcon!"),
 ])
@@ -56,5 +57,5 @@ def test_blank_list_matches_nothing() -> None:
 
 def test_fold_reads_every_script_the_same_way() -> None:
     assert fold("STRASSE") == fold("straße")
-    assert fold("ＡＢＣ") == "abc"
+    assert fold("\uff21\uff22\uff23") == "abc"
     assert fold("a \n\t b") == "a b"
