@@ -141,3 +141,11 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: TestClient) -> None:
     response = client.get("/check", follow_redirects=False)
     assert response.status_code in (302, 303)
     assert "/login" in response.headers["location"]
+
+
+def test_what_is_typed_is_escaped(client: TestClient, executive: User,
+                                  database: Database) -> None:
+    add_phrase(database, "<b>x</b>", "stop", "<script>alert(1)</script>")
+    html = check(client, "<b>x</b> <script>alert(2)</script>@example.com")
+    assert "<script>" not in html
+    assert "“&lt;b&gt;x&lt;/b&gt;”: &lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from app.db import Database
 from app.models import Role, User
 from tests.checker.conftest import add_phrase, post
+from tests.conftest import login
 from tests.planner.test_routes import item_form, save_message, stored_items
 
 STOP_DRAFT = "Bald zeigen wir euch Projekt Falke."
@@ -91,3 +92,35 @@ def test_persona_core_messages_are_checked(client: TestClient, executive: User) 
     assert autosaved.status_code == 200
     assert 'id="message-findings" aria-live="polite" hx-swap-oob="true"' in autosaved.text
     assert "Core message 2" not in autosaved.text
+
+
+def test_an_existing_item_is_scheduled_only_once_cleared(client: TestClient, executive: User,
+                                                         database: Database) -> None:
+    save_message(client)
+    assert post(client, "/plan/items",
+                item_form(3, draft=STOP_DRAFT, status="idea")).status_code == 303
+    [item] = stored_items(database, executive)
+    path = f"/plan/items/{item['id']}"
+    response = post(client, path, item_form(3, draft=STOP_DRAFT, status="scheduled"))
+    assert response.status_code == 422 and "This draft has a “Stop” finding" in response.text
+    assert stored_items(database, executive)[0]["status"] == "idea"  # unchanged
+    response = post(client, path, item_form(3, draft=STOP_DRAFT, status="scheduled",
+                                            cleared="1", cleared_by="Legal team"))
+    assert response.status_code == 303
+    assert stored_items(database, executive)[0]["status"] == "scheduled"
+
+
+def test_another_executives_item_is_not_found(client: TestClient, executive: User,
+                                              make_user: Callable[..., User],
+                                              new_client: Callable[[], TestClient],
+                                              database: Database) -> None:
+    save_message(client)
+    assert post(client, "/plan/items",
+                item_form(3, draft=STOP_DRAFT, status="drafted")).status_code == 303
+    item_id = stored_items(database, executive)[0]["id"]
+    other = new_client()
+    login(other, make_user(Role.executive).email)
+    assert other.get(f"/plan/items/{item_id}").status_code == 404
+    assert post(other, f"/plan/items/{item_id}", item_form(
+        3, draft=STOP_DRAFT, status="scheduled", cleared="1",
+        cleared_by="Me")).status_code == 404
