@@ -16,6 +16,7 @@ from app.assets import StaticAssets, StaticFilesMiddleware
 from app.audit import routes as audit_routes
 from app.auth import routes as auth_routes
 from app.authoring import routes as authoring_routes
+from app.checker import routes as checker_routes
 from app.compression import CompressionMiddleware
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import Database
@@ -68,6 +69,7 @@ ROUTERS = (
     recall_routes.router,
     report_routes.router,
     authoring_routes.router,
+    checker_routes.router,
 )
 
 

@@ -66,6 +66,13 @@ NOTICES: dict[str, str] = {
     "notifications-saved": "Your email choices were saved.",
     "all-read": "Every notification is marked as read.",
     "time-zone-saved": "Your time zone was saved: dates and times are shown in it.",
+    "phrase-saved": "The phrase was saved. Drafts are checked against it from now on.",
+    "phrase-deleted": "The phrase was removed from the list.",
+    "organisation-saved": "The organisation was added. Drafts that name it are checked for a "
+                          "disclosure word from now on.",
+    "organisation-deleted": "The organisation was removed from the list.",
+    "period-saved": "The closed period was saved.",
+    "period-deleted": "The closed period was removed.",
 }
 
 

@@ -45,6 +45,12 @@ ACTIONS: dict[str, str] = {
     "course.settings-changed": "Course settings changed",
     "report.exported": "Report downloaded",
     "sign-in.spray-suspected": "Password spray suspected",
+    "checker.phrase-saved": "Checker phrase saved",
+    "checker.phrase-deleted": "Checker phrase removed",
+    "checker.organisation-added": "Customer or partner added to the checker",
+    "checker.organisation-deleted": "Customer or partner removed from the checker",
+    "closed-period.saved": "Closed period saved",
+    "closed-period.deleted": "Closed period removed",
 }
 
 

@@ -13,6 +13,7 @@ from app.models.auth import (
 )
 from app.models.authoring import CourseAsset, CourseDraft, CourseRevision
 from app.models.base import NAMING_CONVENTION, UTCDateTime, utcnow
+from app.models.checker import CheckerOrganisation, CheckerPhrase, ClosedPeriod
 from app.models.course import Course, Lesson, Module
 from app.models.learning import Enrolment, LessonProgress
 from app.models.notification import (
@@ -33,6 +34,9 @@ __all__ = [
     "ActivitySetting",
     "AuditEntry",
     "AuthSession",
+    "CheckerOrganisation",
+    "CheckerPhrase",
+    "ClosedPeriod",
     "Cohort",
     "CohortMember",
     "Course",

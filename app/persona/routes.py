@@ -37,13 +37,16 @@ def overview(request: Request, user: ExecutiveUser, session: SessionDep) -> Resp
 
 
 def _step_page(request: Request, step: Step, persona: service.PersonaView, *,
-               errors: dict[str, str], saved: bool, status_code: int = 200,
-               block: str | None = None, check: bool = False) -> Response:
+               session: SessionDep, user: ExecutiveUser, errors: dict[str, str],
+               saved: bool, status_code: int = 200, block: str | None = None,
+               check: bool = False) -> Response:
     return render(request, "persona/step.html", {
         "persona": persona, "step": step, "steps": STEPS, "data": persona.data,
         "errors": errors, "saved": saved, "comments": persona.comments,
         "previous": service.previous_step(step), "next": service.next_step(step),
         "check": check, "stepper_oob": block is not None,
+        "message_findings": service.message_findings(session, user=user, step=step,
+                                                     data=persona.data),
     }, status_code=status_code, block=block)
 
 
@@ -53,7 +56,8 @@ def step_page(request: Request, slug: str, user: ExecutiveUser, session: Session
     step = _step(slug)
     persona = service.view(session, user=user)
     errors = service.step_problems(step, persona.data, check=check)
-    return _step_page(request, step, persona, errors=errors, saved=False, check=check)
+    return _step_page(request, step, persona, session=session, user=user, errors=errors,
+                      saved=False, check=check)
 
 
 @router.post("/persona/steps/{slug}")
@@ -75,8 +79,9 @@ def save_step(request: Request, slug: str, user: ExecutiveUser, session: Session
                         else "/persona")
     status_code = 422 if checked.errors else 200
     block = "step_form" if is_htmx(request) else None
-    return _step_page(request, step, persona, errors=checked.errors,
-                      saved=not checked.refused, status_code=status_code, block=block)
+    return _step_page(request, step, persona, session=session, user=user,
+                      errors=checked.errors, saved=not checked.refused,
+                      status_code=status_code, block=block)
 
 
 @router.post("/persona/steps/{slug}/autosave")
@@ -98,7 +103,9 @@ def autosave(request: Request, slug: str, user: ExecutiveUser, session: SessionD
         "persona": persona, "step": step, "steps": STEPS, "data": persona.data,
         "saved": not checked.refused, "refused": checked.refused, "oob": True,
         "oob_problems": True, "errors": errors,
-        "field_errors": {f.name: errors.get(f.name, "") for f in step.fields}},
+        "field_errors": {f.name: errors.get(f.name, "") for f in step.fields},
+        "message_findings": service.message_findings(session, user=user, step=step,
+                                                     data=persona.data)},
         block="autosaved")
 
 

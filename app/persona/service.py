@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.checker import service as checker
 from app.db import begin_write
 from app.models import User, WorkbookVersion
-from app.persona.definition import KIND, STEPS, Step, rows, started, submit_errors
+from app.persona.definition import FIELDS, KIND, STEPS, Step, rows, started, submit_errors
 from app.workbooks import service as workbooks
 from app.workbooks.schema import Checked, Row, read_step, step_errors
 
@@ -99,3 +100,21 @@ def approved(session: Session, *, user: User) -> ApprovedPersona | None:
     if version is None:
         return None
     return ApprovedPersona(user, version, workbooks.load(version.data))
+
+
+MESSAGES_STEP = "messages"
+
+
+def message_findings(session: Session, *, user: User, step: Step,
+                     data: dict[str, Any]) -> list[tuple[int, checker.Checked]]:
+    """On the core messages step: what "Before you post" finds in each message written so
+    far (numbered from 1, as the page labels them); elsewhere nothing."""
+    if step.slug != MESSAGES_STEP:
+        return []
+    field = FIELDS["core_messages"]
+    messages = [(number, text) for number, (_, text)
+                in enumerate(field.slots(data.get(field.name)), start=1)  # type: ignore[attr-defined]
+                if isinstance(text, str) and text.strip()]
+    checked = checker.check_drafts(session, user=user, drafts=[
+        checker.draft_for(text, network="x") for _, text in messages])
+    return [(number, found) for (number, _), found in zip(messages, checked, strict=True)]

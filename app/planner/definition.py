@@ -34,6 +34,7 @@ DAYS = 90  # the window runs from the first day to the first day + 89, inclusive
 MIN_ITEMS = 6
 MAX_ITEMS = 60
 SOURCE_OTHER_MAX = 60
+CLEARED_BY_MAX = 120
 
 ITEM_ID_RE = re.compile(r"[0-9a-f]{8}")
 ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -118,7 +119,8 @@ ITEM_FIELDS = ("date", "network", "format", "source", "source_other", "draft", "
 # Errors that must be fixed before an item can be saved. "draft" is not among them: a draft
 # over its network's limit is saved as typed and the message shown beside it. A draft over
 # MAX_ANSWER is refused under its own key, "draft_size".
-STRUCTURAL = ("date", "network", "format", "source", "source_other", "status", "draft_size")
+STRUCTURAL = ("date", "network", "format", "source", "source_other", "status", "draft_size",
+              "cleared_by", "clearance")
 
 
 def window_end(starts_on: dt.date) -> dt.date:
@@ -153,6 +155,9 @@ class Item:
     source_other: str
     draft: str
     status: str
+    # Who the executive cleared a "stop" finding of the draft with ("" when not cleared):
+    # an item with one may be marked scheduled only once it is cleared.
+    cleared_by: str = ""
 
     @property
     def day(self) -> dt.date | None:
@@ -193,7 +198,11 @@ class Item:
         return STATUS_LABELS.get(self.status, "")
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        """The item as stored; ``cleared_by`` only when a clearance was given."""
+        data = asdict(self)
+        if not self.cleared_by:
+            del data["cleared_by"]
+        return data
 
 
 def new_item_id() -> str:
@@ -214,7 +223,8 @@ def _item(raw: Any) -> Item | None:
     item_id = _str(raw.get("id"))
     if not ITEM_ID_RE.fullmatch(item_id):
         return None
-    return Item(id=item_id, **{name: _str(raw.get(name)) for name in ITEM_FIELDS})
+    return Item(id=item_id, **{name: _str(raw.get(name)) for name in ITEM_FIELDS},
+                cleared_by=_str(raw.get("cleared_by")))
 
 
 def items(data: Mapping[str, Any]) -> list[Item]:
@@ -285,6 +295,8 @@ def parse_item(form: FormLike, *, starts_on: dt.date,
     source's text is kept only when the source is "other"."""
     values = {name: _str(form.get(name)) for name in ITEM_FIELDS}
     source = values["source"].strip()
+    cleared_by = " ".join(normalise(_str(form.get("cleared_by"))).split()) \
+        if _str(form.get("cleared")) else ""
     item = Item(
         id=item_id,
         date=values["date"].strip(),
@@ -294,8 +306,14 @@ def parse_item(form: FormLike, *, starts_on: dt.date,
         source_other=normalise(values["source_other"]) if source == "other" else "",
         draft=normalise(values["draft"]),
         status=values["status"].strip(),
+        cleared_by=cleared_by,
     )
-    return item, item_problems(item, starts_on=starts_on, submitting=False)
+    errors = item_problems(item, starts_on=starts_on, submitting=False)
+    if _str(form.get("cleared")) and not cleared_by:
+        errors["cleared_by"] = "Say who you cleared it with, e.g. “Ana Lopez, Legal”."
+    elif len(cleared_by) > CLEARED_BY_MAX:
+        errors["cleared_by"] = f"Keep the name to {CLEARED_BY_MAX} characters."
+    return item, errors
 
 
 def submit_errors(data: Mapping[str, Any], starts_on: dt.date) -> dict[str, str]:

@@ -25,11 +25,15 @@ class ItemForm(CsrfForm):
     source_other: Line = ""
     draft: Text = ""
     status: Token = ""
+    cleared: Token = ""  # ticked: "I have cleared this with …"
+    cleared_by: Line = ""
 
 
 class DraftCounterForm(CsrfForm):
-    """A draft to count against the limit of the network chosen."""
+    """A draft to count against the limit of the network chosen (and to check, on the
+    item's date)."""
 
     network: Token = ""
     draft: Text = ""
+    date: Token = ""
 

@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from app.checker import service as checker
 from app.content import moments
 from app.content.forms import CsrfForm, posted
-from app.content.limits import measure
+from app.content.limits import measure, normalise
 from app.deps import ExecutiveUser, SessionDep
 from app.planner import definition as plan
 from app.planner import service
@@ -66,12 +67,12 @@ def save_message(request: Request, user: ExecutiveUser, session: SessionDep,
 
 
 def _item_page(request: Request, current: service.PlanView, item: plan.Item, *,
-               errors: dict[str, str], new: bool, saved: bool | None = None,
-               status_code: int = 200) -> Response:
+               checked: checker.Checked, errors: dict[str, str], new: bool,
+               saved: bool | None = None, status_code: int = 200) -> Response:
     """The item form; ``saved`` tells, after a post, whether the item was kept."""
     return render(request, "planner/item.html", {
         "plan": current, "item": item, "errors": errors, "new": new, "options": OPTIONS,
-        "saved": saved,
+        "saved": saved, "checked": checked,
         "draft_measure": item.draft_measure,
         "comment": current.comment_on(item) if item.id else None,
     }, status_code=status_code, block="item_form" if is_htmx(request) and status_code != 200
@@ -82,8 +83,9 @@ def _item_page(request: Request, current: service.PlanView, item: plan.Item, *,
 def new_item(request: Request, user: ExecutiveUser, session: SessionDep,
              day: Annotated[str, Query(max_length=10)] = "") -> Response:
     current = service.view(session, user=user)
-    return _item_page(request, current, service.blank_item(current.starts_on, day),
-                      errors={}, new=True)
+    item = service.blank_item(current.starts_on, day)
+    return _item_page(request, current, item, errors={}, new=True,
+                      checked=service.item_findings(session, user=user, item=item))
 
 
 @router.post("/plan/items")
@@ -101,7 +103,8 @@ def _after_save(request: Request, session: SessionDep, user: ExecutiveUser,
     # form comes back with the messages next to the fields.
     current = service.view(session, user=user)
     return _item_page(request, current, result.item, errors=result.errors,
-                      new=new and not result.saved, saved=result.saved, status_code=422)
+                      new=new and not result.saved, saved=result.saved, status_code=422,
+                      checked=service.item_findings(session, user=user, item=result.item))
 
 
 @router.get("/plan/items/{item_id}")
@@ -111,7 +114,8 @@ def edit_item(request: Request, item_id: str, user: ExecutiveUser,
     if item is None:
         raise HTTPException(status_code=404)
     current = service.view(session, user=user)
-    return _item_page(request, current, item, errors=current.item_problems(item), new=False)
+    return _item_page(request, current, item, errors=current.item_problems(item), new=False,
+                      checked=service.item_findings(session, user=user, item=item))
 
 
 @router.post("/plan/items/{item_id}")
@@ -132,12 +136,17 @@ def delete_item(request: Request, item_id: str, user: ExecutiveUser,
 
 
 @router.post("/plan/items-counter")
-def draft_counter(request: Request, user: ExecutiveUser,
+def draft_counter(request: Request, user: ExecutiveUser, session: SessionDep,
                   form: Annotated[DraftCounterForm, Form()]) -> Response:
-    """The draft's live counter, against the limit of the network chosen in the form."""
+    """The draft's live counter, against the limit of the network chosen in the form, and
+    (out of band) what "Before you post" finds in it."""
     network = plan.NETWORK_BY_VALUE.get(form.network)
+    draft = normalise(form.draft)
+    checked = checker.check_draft(session, user=user, draft=checker.draft_for(
+        draft, network=form.network if network else "", day=plan.parse_day(form.date.strip())))
     return render(request, "planner/item.html", {
-        "draft_measure": measure(form.draft, network.limit) if network else None},
+        "draft_measure": measure(form.draft, network.limit) if network else None,
+        "checked": checked, "findings_oob": True},
         block="draft_counter")
 
 

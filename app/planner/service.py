@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.checker import service as checker
 from app.models import User, Workbook
 from app.planner import definition as plan
 from app.planner.coverage import Coverage, Day, Week, calendar, coverage
@@ -119,6 +120,8 @@ def save_item(session: Session, *, user: User, form: Any,
     if item_id is None and len(raw_items) >= plan.MAX_ITEMS:
         errors["items"] = f"A plan holds at most {plan.MAX_ITEMS} items."
         return SavedItem(item, errors, saved=False)
+    if not plan.blocking(errors):
+        errors.update(clearance_problems(session, user=user, item=item))
     if plan.blocking(errors):
         return SavedItem(item, errors, saved=False)
     kept = [i for i in raw_items if i.get("id") != item.id]
@@ -145,3 +148,20 @@ def blank_item(starts_on: dt.date, day: str | None = None) -> plan.Item:
     return plan.Item(id="", date=(chosen or starts_on).isoformat(), network="linkedin",
                      format="text-post", source="news-story", source_other="", draft="",
                      status="idea")
+
+
+def item_findings(session: Session, *, user: User, item: plan.Item) -> checker.Checked:
+    """What "Before you post" finds in the item's draft, on its network and date."""
+    return checker.check_draft(session, user=user, draft=checker.draft_for(
+        item.draft, network=item.network, day=item.day))
+
+
+def clearance_problems(session: Session, *, user: User, item: plan.Item) -> dict[str, str]:
+    """An item marked scheduled whose draft has a "stop" finding must say who cleared it."""
+    if item.status != "scheduled" or item.cleared_by:
+        return {}
+    stops = item_findings(session, user=user, item=item).stops
+    if not stops:
+        return {}
+    return {"clearance": ("This draft has a “Stop” finding: before you mark it scheduled, "
+                          "tick “I have cleared this with …” and name who cleared it.")}
