@@ -118,6 +118,16 @@ def demo(database: Database, settings) -> None:  # type: ignore[no-untyped-def]
         load_demo(session, settings)
 
 
+def follow_nav(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a link of the main navigation, opening the Menu first where the header has
+    folded its links into one (below 1024 px, and below 1200 px for admins and executives,
+    whose links do not fit one row there)."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():
+        menu.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
+
+
 def sign_in(page, email: str = EXECUTIVE) -> None:  # type: ignore[no-untyped-def]
     """Sign in from the login page as a demo account and land on the home page."""
     page.goto("/login")

@@ -9,14 +9,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import follow_nav, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_executive_records_a_week(page, demo):  # type: ignore[no-untyped-def]
     sign_in(page)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Activity log").click()
+    follow_nav(page, "Activity log")
     page.wait_for_url("**/activity")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your activity log")
     expect(page.locator("#who-sees")).to_contain_text(

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from app.db import Database
 from app.models import CheckerPhrase
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import follow_nav, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -19,8 +19,7 @@ def test_findings_appear_as_the_executive_types(page, demo, database: Database):
         session.add(CheckerPhrase(phrase="Projekt Falke", key="projekt falke", severity="stop",
                                   explanation="Internal code name: not public yet."))
     sign_in(page)
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Before you post").click()
+    follow_nav(page, "Before you post")
     page.wait_for_url("**/check")
     expect(page.get_by_role("heading", level=1)).to_have_text("Before you post")
     page.get_by_label("X", exact=True).check()

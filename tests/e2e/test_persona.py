@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from app.content.limits import see_more_split
 from app.persona.export import escape_markdown
-from tests.e2e.conftest import EXECUTIVE, TRAINER, sign_in
+from tests.e2e.conftest import EXECUTIVE, TRAINER, follow_nav, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +78,7 @@ def _review_the_submission(page) -> None:  # type: ignore[no-untyped-def]
 
 def test_executive_builds_persona_trainer_reviews_it(page, demo, tmp_path: Path):  # type: ignore[no-untyped-def]
     sign_in(page, EXECUTIVE)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Persona").click()
+    follow_nav(page, "Persona")
     page.wait_for_url("**/persona")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your digital persona")
 

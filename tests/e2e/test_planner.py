@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import follow_nav, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,7 @@ assert len(DRAFT) == 300
 
 def test_executive_plans_an_item(page, demo):  # type: ignore[no-untyped-def]
     sign_in(page)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="90-day plan").click()
+    follow_nav(page, "90-day plan")
     page.wait_for_url("**/plan")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your 90-day plan")
 
