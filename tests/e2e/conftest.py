@@ -118,14 +118,24 @@ def demo(database: Database, settings) -> None:  # type: ignore[no-untyped-def]
         load_demo(session, settings)
 
 
-def follow_nav(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Click a link of the main navigation, opening the Menu first where the header has
-    folded its links into one (below 1024 px, and below 1200 px for admins and executives,
-    whose links do not fit one row there)."""
+def open_menu(page) -> None:  # type: ignore[no-untyped-def]
+    """Open the Menu where the header has folded its links and "Sign out" into one (below
+    1024 px, and below 1200 px for admins and executives, whose links need a wider row)."""
     menu = page.get_by_role("button", name="Menu")
-    if menu.is_visible():
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
         menu.click()
+
+
+def follow_nav(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a link of the main navigation (through the Menu where it is folded)."""
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
+
+
+def sign_out(page) -> None:  # type: ignore[no-untyped-def]
+    """Sign out with the header's button (through the Menu where it is folded)."""
+    open_menu(page)
+    page.get_by_role("button", name="Sign out").click()
 
 
 def sign_in(page, email: str = EXECUTIVE) -> None:  # type: ignore[no-untyped-def]

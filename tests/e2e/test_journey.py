@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,7 @@ def test_executive_takes_a_lesson_and_resumes(page, demo):  # type: ignore[no-un
     assert "1 of 37 steps" in page.locator("#course-progress").inner_text()
     assert page.url.endswith("/lessons/trust-and-transparency")  # updated in place
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     page.wait_for_url("**/login?notice=logged-out")
     sign_in(page)
     cont = page.locator("#continue-link")

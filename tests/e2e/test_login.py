@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.demo import DEMO_PASSWORD, SAMPLE_LEARNERS
+from tests.e2e.conftest import sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +24,7 @@ def test_executive_signs_in_sees_home_and_signs_out(page, demo):  # type: ignore
     page.wait_for_url("**/")
     assert page.get_by_role("heading", name="Welcome, Alex").is_visible()
     assert page.get_by_role("heading", name="My courses").is_visible()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     page.wait_for_url("**/login?notice=logged-out")
     assert page.get_by_text("You have signed out.").is_visible()
     page.goto("/")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from app.content.limits import see_more_split
 from app.persona.export import escape_markdown
-from tests.e2e.conftest import EXECUTIVE, TRAINER, follow_nav, sign_in
+from tests.e2e.conftest import EXECUTIVE, TRAINER, follow_nav, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +39,7 @@ assert len(ABOUT) > 200  # long enough to fold under "see more"
 
 
 def _sign_out(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     page.wait_for_url("**/login?notice=logged-out")
 
 

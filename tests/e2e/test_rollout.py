@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser_page, sign_in
+from tests.e2e.conftest import browser_page, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +65,7 @@ def test_invite_accept_forget_and_reset(browser, dev_server, demo):  # type: ign
             expect(invitee.get_by_role("heading", name="Welcome, Priya")).to_be_visible()
 
             # later, signed out, the password is forgotten
-            invitee.get_by_role("button", name="Sign out").click()
+            sign_out(invitee)
             invitee.wait_for_url("**/login?notice=logged-out")
             invitee.get_by_label("Email").fill(NEW)
             invitee.get_by_role("link", name="Forgot your password?").click()

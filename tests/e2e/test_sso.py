@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from app.db import Database
 from app.models import Role, SsoIdentity, User
-from tests.e2e.conftest import serve
+from tests.e2e.conftest import open_menu, serve
 from tests.oidc_provider import OidcProvider, start_provider
 from tests.sso.conftest import require_node, sso_values
 
@@ -60,6 +60,7 @@ def test_sign_in_with_the_organisation_lands_on_home(  # type: ignore[no-untyped
         heading = page.get_by_role("heading", level=1)
         assert heading.inner_text() == "Welcome, Dana"
         assert page.get_by_role("heading", name="My courses").is_visible()
+        open_menu(page)
         assert page.get_by_role("button", name="Sign out").is_visible()
         cookies = {c["name"]: c for c in context.cookies(sso_server)}
         assert cookies["podium_session"]["httpOnly"] is True
