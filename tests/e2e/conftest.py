@@ -84,6 +84,14 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
+# Console errors that are not the page's: a resource the test's own navigation cut short,
+# and htmx's report of a live request (a counter, an autosave) aborted because the page
+# was left or submitted while it was in flight. htmx logs "htmx:afterRequest" with every
+# failed request; the failures that matter still show as htmx:sendError, htmx:timeout or
+# htmx:responseError.
+EXPECTED_CONSOLE_ERRORS = ("Failed to load resource", "htmx:sendAbort", "htmx:afterRequest")
+
+
 @contextmanager
 def browser_page(browser, base_url: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A fresh browser context on ``base_url``; JavaScript errors fail the test (HTTP
@@ -94,7 +102,7 @@ def browser_page(browser, base_url: str) -> Iterator[object]:  # type: ignore[no
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            if msg.type == "error" and not msg.text.startswith(EXPECTED_CONSOLE_ERRORS)
             else None)
     yield page
     context.close()
