@@ -6,12 +6,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlmodel import Session
 
 from app.config import Settings, database_url_from_env
+
+if TYPE_CHECKING:
+    from app.questions.spec import Question
 
 cli = typer.Typer(help="Podium: executive social-media enablement.", no_args_is_help=True,
                   add_completion=False)
@@ -272,6 +275,23 @@ def quizzes_import_gift(
                f"{'' if result.changed else '; the questions were already the same'}.")
 
 
+def _module_quiz_questions(session: Session, course: str, module: str,
+                           quiz: str) -> list[Question]:
+    """The live questions of a module's quiz (``quiz`` may be empty when the module has
+    only one); exits with a message naming the module's quizzes otherwise."""
+    from app.quizzes.service import live_questions, module_quizzes
+
+    _, found_module = _course_module(session, course, module)
+    quizzes = module_quizzes(session, module_id=found_module.id)
+    chosen = [q for q in quizzes if not quiz or q.slug == quiz]
+    if len(chosen) != 1:
+        names = ", ".join(q.slug for q in quizzes) or "none"
+        typer.secho(f"--quiz: choose one of the module's quizzes ({names}).", err=True,
+                    fg="red")
+        raise typer.Exit(1)
+    return [q for _, q in live_questions(session, lesson_id=chosen[0].id)]
+
+
 @quizzes_cli.command("export-gift")
 def quizzes_export_gift(
     course: Annotated[str, typer.Option("--course", help="Course slug.")],
@@ -283,18 +303,9 @@ def quizzes_export_gift(
 ) -> None:
     """Write a module quiz's questions as GIFT that Moodle can import."""
     from app.questions.gift.writer import write_gift
-    from app.quizzes.service import live_questions, module_quizzes
 
     with _transaction(_settings()) as session:
-        _, found_module = _course_module(session, course, module)
-        quizzes = module_quizzes(session, module_id=found_module.id)
-        chosen = [q for q in quizzes if not quiz or q.slug == quiz]
-        if len(chosen) != 1:
-            names = ", ".join(q.slug for q in quizzes) or "none"
-            typer.secho(f"--quiz: choose one of the module's quizzes ({names}).", err=True,
-                        fg="red")
-            raise typer.Exit(1)
-        questions = [q for _, q in live_questions(session, lesson_id=chosen[0].id)]
+        questions = _module_quiz_questions(session, course, module, quiz)
     text = write_gift(questions)
     if out is None:
         typer.echo(text, nl=False)
@@ -372,18 +383,9 @@ def quizzes_export_xml(
     from app.courses.service import course_assets
     from app.courses.urls import asset_url
     from app.questions.moodle_xml.writer import write_moodle_xml
-    from app.quizzes.service import live_questions, module_quizzes
 
     with _transaction(_settings()) as session:
-        _, found_module = _course_module(session, course, module)
-        quizzes = module_quizzes(session, module_id=found_module.id)
-        chosen = [q for q in quizzes if not quiz or q.slug == quiz]
-        if len(chosen) != 1:
-            names = ", ".join(q.slug for q in quizzes) or "none"
-            typer.secho(f"--quiz: choose one of the module's quizzes ({names}).", err=True,
-                        fg="red")
-            raise typer.Exit(1)
-        questions = [q for _, q in live_questions(session, lesson_id=chosen[0].id)]
+        questions = _module_quiz_questions(session, course, module, quiz)
         text = write_moodle_xml(questions, images=course_assets(session, course),
                                 image_prefix=asset_url(course, ""))
     if out is None:
