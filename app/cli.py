@@ -243,7 +243,7 @@ def quizzes_import_gift(
     """Replace a module quiz's questions with those of a GIFT file (all or nothing)."""
     from app.questions.gift.reader import parse_gift
     from app.questions.gift.syntax import GiftError
-    from app.quizzes.service import import_gift_into_module
+    from app.quizzes.module_import import import_gift_into_module
 
     try:
         text = file.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
@@ -279,7 +279,8 @@ def _module_quiz_questions(session: Session, course: str, module: str,
                            quiz: str) -> list[Question]:
     """The live questions of a module's quiz (``quiz`` may be empty when the module has
     only one); exits with a message naming the module's quizzes otherwise."""
-    from app.quizzes.service import live_questions, module_quizzes
+    from app.quizzes.module_import import module_quizzes
+    from app.quizzes.service import live_questions
 
     _, found_module = _course_module(session, course, module)
     quizzes = module_quizzes(session, module_id=found_module.id)
@@ -334,7 +335,7 @@ def quizzes_import_xml(
     from app.questions.gift.writer import write_gift
     from app.questions.moodle_xml.common import MoodleXmlError
     from app.questions.moodle_xml.reader import parse_moodle_xml
-    from app.quizzes.service import import_gift_into_module
+    from app.quizzes.module_import import import_gift_into_module
 
     try:
         parsed = parse_moodle_xml(file.read_bytes(), image_prefix=asset_url(course, ""),
