@@ -56,8 +56,9 @@ def review_due(database, settings):  # type: ignore[no-untyped-def]
         recall.record_quiz_answers(s, user_id=user.id, lesson_id=quiz.id,
                                    answers=[(row.id, question.type.value, 0.0)])
         cards = s.exec(select(RecallCard).where(RecallCard.user_id == user.id)).all()
+        due = utcnow() - timedelta(hours=1)  # one moment: the page orders ties by id
         for card in cards:
-            card.due = utcnow() - timedelta(hours=1)
+            card.due = due
             s.add(card)
         return row.id, question, len(cards)
 

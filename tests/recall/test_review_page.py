@@ -20,10 +20,13 @@ HX = {"HX-Request": "true"}
 
 
 def make_due(database, user) -> None:  # type: ignore[no-untyped-def]
-    """Move the executive's cards back in time: due an hour ago, as if days had passed."""
+    """Move the executive's cards back in time: due an hour ago, as if days had passed.
+    One moment for all of them, so the page's order falls back on the cards' ids (the
+    rows come back from PostgreSQL in whatever order its pages hold them)."""
+    due = utcnow() - timedelta(hours=1)
     with database.session(write=True) as s:
         for card in s.exec(select(RecallCard).where(RecallCard.user_id == user.id)):
-            card.due = utcnow() - timedelta(hours=1)
+            card.due = due
             s.add(card)
 
 
