@@ -51,8 +51,11 @@ _UPGRADE = "podium_begin_write"  # Session.info key: how a read-first transactio
 _DOWNGRADE = "podium_end_write"  # and how it commits that write early
 _IDLE_SINCE = "podium_idle_since"  # pool record info: when the connection was handed back
 IDLE_PING_AFTER_S = 10.0  # PostgreSQL: an idle connection older than this is tried first
-SQLITE_POOL = (8, 8)  # pool_size, max_overflow
-POSTGRES_POOL = (10, 10)
+# Connections per process, all kept open: the request slots are as many, so a request
+# never waits for a connection, and none is opened and closed under load (an overflow
+# connection was: on SQLite its PRAGMAs, on PostgreSQL a new server process each time).
+SQLITE_POOL = 16
+POSTGRES_POOL = 20
 
 
 class _Gates:
@@ -82,8 +85,9 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self._write_lock = threading.Lock()
-        pool_size, max_overflow = SQLITE_POOL if self.is_sqlite else POSTGRES_POOL
-        self._gates = _Gates(pool_size + max_overflow)
+        pool_size = SQLITE_POOL if self.is_sqlite else POSTGRES_POOL
+        max_overflow = 0
+        self._gates = _Gates(pool_size)
         if self.is_sqlite:
             _ensure_sqlite_dir(url)
             self.engine = create_engine(

@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -115,6 +116,17 @@ def app_env(database_url: str) -> dict[str, str]:
     env.update(PODIUM_ENV="development", PODIUM_DATABASE_URL=database_url,
                PODIUM_WORKER_IN_PROCESS="false",  # measure requests, not background jobs
                PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    """How a deployment runs the app (``PODIUM_ENV=production``: templates read once, no
+    static-file watching, JSON logs), for the servers a bench measures. Setting up the
+    demo content needs ``app_env``: `podium demo` runs in development only. Cookies are
+    not marked Secure: the bench talks plain HTTP on loopback."""
+    env = app_env(database_url)
+    env.update(PODIUM_ENV="production", PODIUM_SECRET_KEY=secrets.token_urlsafe(48),
+               PODIUM_BASE_URL="http://127.0.0.1", PODIUM_COOKIE_SECURE="false")
     return env
 
 

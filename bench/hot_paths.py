@@ -61,6 +61,7 @@ from _wrk import (
     Server,
     WrkRun,
     app_env,
+    production_env,
     expect,
     fmt,
     guarded_main,
@@ -175,8 +176,9 @@ class Bench:
         self.url = (f"sqlite:///{tmp / 'podium.db'}" if database_arg == "sqlite"
                     else database_arg)
         self.kind = "PostgreSQL" if self.url.startswith("postgresql") else "SQLite"
-        self.env = app_env(self.url)
-        self.podium = AppSpec("podium", "app.main:create_app", self.env, "/login")
+        self.env = app_env(self.url)  # setup: the demo content is development's
+        self.podium = AppSpec("podium", "app.main:create_app", production_env(self.url),
+                              "/login")
         self.baseline: AppSpec | None = None
         self.pools: Pools | None = None
         self.measurements: list[Measurement] = []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import re
 import subprocess
 import sys
@@ -248,7 +249,10 @@ def main() -> None:
     for command in (["db", "upgrade"], ["demo"]):
         subprocess.run([str(VENV_BIN / "podium"), *command], env=env, check=True,
                        stdout=subprocess.DEVNULL)
-    os.environ.update(env)
+    # the app as deployed (templates read once, no static watching); the demo needs
+    # development, the app itself does not
+    os.environ.update(env, PODIUM_ENV="production", PODIUM_SECRET_KEY=secrets.token_urlsafe(48),
+                      PODIUM_BASE_URL="http://127.0.0.1", PODIUM_COOKIE_SECURE="false")
     sys.path.insert(0, str(PROJECT_ROOT))
     asyncio.run(main_async(args))
 
