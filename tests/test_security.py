@@ -125,3 +125,24 @@ def test_htmx_config_disables_eval_and_inline_styles():
         == {"includeIndicatorStyles": False, "allowEval": False, "allowScriptTags": False}
     # validation messages (422) are swapped in next to the field; other errors are not
     assert {"code": "422", "swap": True} in parsed["responseHandling"]
+
+
+def test_requests_without_an_id_get_distinct_ids_and_a_forked_process_its_own(client):
+    import os
+    import re
+
+    from app.security.middleware import _request_ids
+
+    ids = [client.get("/login").headers["X-Request-ID"] for _ in range(3)]
+    assert len(set(ids)) == 3 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+    assert client.get("/login", headers={"X-Request-ID": "lb-7"}).headers["X-Request-ID"] \
+        == "lb-7"  # a load balancer's id is kept
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a worker forked from this process
+        os.write(write, _request_ids.next().encode())
+        os._exit(0)
+    os.close(write)
+    child_id = os.read(read, 64).decode()
+    os.waitpid(pid, 0)
+    assert child_id[:16] != ids[0][:16]  # another process, another prefix
