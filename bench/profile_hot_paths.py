@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import re
+import secrets
 import subprocess
 import sys
 import tempfile

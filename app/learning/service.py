@@ -113,6 +113,19 @@ class CourseProgress:
     def required_done(self) -> int:
         return sum(1 for m in self.modules for s in m.required if s.done)
 
+    @cached_property
+    def quizzes(self) -> list[LessonState]:
+        return [s for s in self.lessons if s.lesson.kind == "quiz"]
+
+    @property
+    def quizzes_passed(self) -> int:
+        return sum(1 for s in self.quizzes if s.done)
+
+    @property
+    def quiz_best_scores(self) -> list[int]:
+        """The best score of each quiz attempted, in course order, in whole percent."""
+        return [round(s.quiz_best) for s in self.quizzes if s.quiz_best is not None]
+
     @property
     def percent(self) -> int:
         total = self.required_total

@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fsrs import Rating
-from sqlalchemy import and_, case, func, or_, update
+from sqlalchemy import and_, bindparam, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from app.db import insert_for
@@ -136,16 +136,28 @@ def _cards(*columns: Any) -> Any:
             .outerjoin(QuizQuestion, col(QuizQuestion.id) == RecallCard.question_id))
 
 
+def _today_query() -> Any:
+    """Built once: the home page of every executive runs it."""
+    due = and_(col(RecallCard.due) < bindparam("next_day"),
+               or_(col(RecallCard.hold_until).is_(None),
+                   col(RecallCard.hold_until) <= bindparam("now")))
+    reviewed = col(RecallCard.recalled_at) >= bindparam("day_start")
+    return (_cards(func.coalesce(func.sum(case((due, 1), else_=0)), 0),
+                   func.coalesce(func.sum(case((reviewed, 1), else_=0)), 0))
+            .where(col(RecallCard.user_id) == bindparam("user_id"), *_live(),
+                   or_(due, reviewed)))
+
+
+_TODAY = _today_query()
+
+
 def today(session: Session, *, user_id: int, now: datetime | None = None,
           tz: ZoneInfo) -> Today:
     """Today's figures in one query over the executive's cards (index on user and due)."""
     now = now or utcnow()
-    due = _due_today(now=now, tz=tz)
-    reviewed = col(RecallCard.recalled_at) >= day_start(now, tz)
-    row = session.execute(
-        _cards(func.coalesce(func.sum(case((due, 1), else_=0)), 0),
-               func.coalesce(func.sum(case((reviewed, 1), else_=0)), 0))
-        .where(RecallCard.user_id == user_id, *_live(), or_(due, reviewed))).one()
+    row = session.execute(_TODAY, {"user_id": user_id, "now": now,
+                                   "next_day": next_day_start(now, tz),
+                                   "day_start": day_start(now, tz)}).one()
     return Today(due=int(row[0]), reviewed=int(row[1]))
 
 
