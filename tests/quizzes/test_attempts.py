@@ -217,6 +217,27 @@ def test_an_answer_saved_after_the_submission_it_did_not_see_is_refused(
         assert answer.response == "null"  # as the submission recorded it: unanswered
 
 
+def test_an_answer_to_a_quiz_locked_meanwhile_is_refused(client, quiz_taker, database):
+    """The course turned sequential and the quiz moved behind an unfinished module: its
+    attempt can no longer be answered (403), and nothing is written."""
+    from app.models import Course, Lesson, Module, utcnow
+
+    course, lesson, _ = quiz_taker()
+    q = _qids(database, lesson)
+    url = _start(client)
+    with database.session(write=True) as s:
+        advanced = s.exec(select(Module).where(Module.slug == "advanced")).one()
+        s.exec(update(Lesson).where(Lesson.id == lesson.id).values(module_id=advanced.id))
+        s.exec(update(Course).where(Course.id == course.id)
+               .values(sequential=True, updated_at=utcnow()))  # the outline changed
+    token = csrf_from(client, "/account")
+    locked = client.post(f"{url}/answers/{q['single']}", data={f"q{q['single']}": "0"},
+                         headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    assert locked.status_code == 403
+    with database.session() as s:
+        assert s.exec(select(QuizAnswer)).all() == []
+
+
 def _tabs_of_one_executive(app, make_user, database, course, count: int = 4):  # type: ignore[no-untyped-def]
     """Several browser tabs signed in as one enrolled executive."""
     from app.enrolments.service import enrol_users
