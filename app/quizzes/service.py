@@ -424,6 +424,7 @@ def save_answer(session: Session, *, attempt: QuizAttempt, question_id: int,
                      response=response, now=now)
     return None
 
+
 _QA = QuizAttempt.__table__  # type: ignore[attr-defined]
 _ANSWER_COLUMNS = ["attempt_id", "question_id", "response", "updated_at"]
 _STORE: dict[str, Any] = {}  # the statement, built once per database dialect
