@@ -27,7 +27,7 @@ from app.learning import service as learning
 from app.learning.access import course_and_lesson_for, ensure_unlocked
 from app.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, User
 from app.questions.spec import QType
-from app.quizzes import service
+from app.quizzes import autosave, service
 from app.quizzes.forms import AnswersForm, GradeForm, SubmitForm
 from app.quizzes.service import AttemptClosed, RawResponse
 from app.web import redirect, render
@@ -151,21 +151,32 @@ def _render_attempt(request: Request, session: Session, progress: learning.Cours
 def save_answer(request: Request, slug: str, quiz_slug: str, number: Ordinal,
                 question_id: RowId, user: ExecutiveUser, session: SessionDep,
                 form: Annotated[AnswersForm, Form()]) -> Response:
-    _, _, lesson, _, _ = _quiz_context(session, user, slug, quiz_slug)
-    attempt = _attempt(session, lesson, user, number)
+    """The autosave: the checks of ``_quiz_context`` and ``_attempt`` in their order, with
+    the quiz and the attempt read in one query and the course's progress only where a
+    lesson can be locked (a sequential course)."""
+    course, enrolment, lesson = course_and_lesson_for(session, user, slug, quiz_slug,
+                                                      kind="quiz")
+    quiz_found, attempt = autosave.find_attempt(session, lesson_id=lesson.id,
+                                                user_id=user.id, number=number)
+    if not quiz_found:
+        raise HTTPException(status_code=404)
+    if course.sequential:
+        ensure_unlocked(learning.course_progress(session, course=course,
+                                                 user_id=user.id if enrolment else None,
+                                                 enrolment=enrolment), lesson)
+    if attempt is None:
+        raise HTTPException(status_code=404)
     raw = raw_answer(posted(form), question_id)
-    closed = False
+    saved: autosave.Autosaved | None = None
     try:
-        error = service.save_answer(session, attempt=attempt, question_id=question_id,
-                                    raw=raw if raw is not None else [])
+        saved = autosave.save(session, attempt=attempt, question_id=question_id,
+                              raw=raw if raw is not None else [])
+        error = saved.error
     except AttemptClosed as exc:
-        error, closed = str(exc), True
-    end_write(session)  # saved: the progress shown below is read without the write lock
-    view = service.attempt_view(session, attempt=attempt)
-    item = next((i for i in view.graded_items if i.row.id == question_id), None)
+        error = str(exc)
+    end_write(session)  # saved: nothing below holds the write lock
     return render(request, "quizzes/attempt.html",
-                  {"question_id": question_id, "error": error, "closed": closed,
-                   "view": view, "item": item},
+                  {"question_id": question_id, "error": error, "saved": saved},
                   block="answer_status", status_code=200 if error is None else 422)
 
 

@@ -4,6 +4,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import select
@@ -190,6 +191,51 @@ def test_submitted_attempt_cannot_change_and_double_submit_counts_once(
     with database.session() as s:
         attempts = s.exec(select(QuizAttempt)).all()
         assert len(attempts) == 1 and attempts[0].score == 100.0
+
+
+def test_an_answer_saved_after_the_submission_it_did_not_see_is_refused(
+    client, quiz_taker, database
+):
+    """The autosave reads the attempt open, the submission lands before its write: the
+    write, conditional on the locked attempt being open, stores nothing."""
+    from app.quizzes import autosave
+    from app.quizzes.service import AttemptClosed
+
+    _, lesson, user = quiz_taker()
+    q = _qids(database, lesson)
+    url = _start(client)
+    with database.session() as s:
+        found, attempt = autosave.find_attempt(s, lesson_id=lesson.id, user_id=user.id,
+                                               number=1)
+    assert found and attempt is not None and attempt.submitted_at is None
+    assert _submit(client, url, {"confirm_unanswered": "1"}).status_code == 303
+    with database.session(write=True) as s, \
+            pytest.raises(AttemptClosed, match="has been submitted"):
+        autosave.save(s, attempt=attempt, question_id=q["single"], raw=["0"])
+    with database.session() as s:
+        answer = s.exec(select(QuizAnswer).where(QuizAnswer.question_id == q["single"])).one()
+        assert answer.response == "null"  # as the submission recorded it: unanswered
+
+
+def test_an_answer_to_a_quiz_locked_meanwhile_is_refused(client, quiz_taker, database):
+    """The course turned sequential and the quiz moved behind an unfinished module: its
+    attempt can no longer be answered (403), and nothing is written."""
+    from app.models import Course, Lesson, Module, utcnow
+
+    course, lesson, _ = quiz_taker()
+    q = _qids(database, lesson)
+    url = _start(client)
+    with database.session(write=True) as s:
+        advanced = s.exec(select(Module).where(Module.slug == "advanced")).one()
+        s.exec(update(Lesson).where(Lesson.id == lesson.id).values(module_id=advanced.id))
+        s.exec(update(Course).where(Course.id == course.id)
+               .values(sequential=True, updated_at=utcnow()))  # the outline changed
+    token = csrf_from(client, "/account")
+    locked = client.post(f"{url}/answers/{q['single']}", data={f"q{q['single']}": "0"},
+                         headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    assert locked.status_code == 403
+    with database.session() as s:
+        assert s.exec(select(QuizAnswer)).all() == []
 
 
 def _tabs_of_one_executive(app, make_user, database, course, count: int = 4):  # type: ignore[no-untyped-def]
