@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from twitter_text import parse_tweet
 
@@ -73,8 +74,16 @@ def count(text: str, counting: Counting) -> int:
     if counting is Counting.X:
         if len(text) > X_PARSE_CEILING:
             return len(text)
-        return parse_tweet(text).weightedLength
+        return _x_length(text)
     return len(text)
+
+
+@lru_cache(maxsize=256)
+def _x_length(text: str) -> int:
+    """X's weighted length of a normalised text (at most X_PARSE_CEILING characters):
+    remembered for the few texts just counted, as one save counts each one more than
+    once (the check on save, what blocks submission, the counter)."""
+    return parse_tweet(text).weightedLength
 
 
 @dataclass(frozen=True)

@@ -93,12 +93,11 @@ def autosave(request: Request, slug: str, user: ExecutiveUser, session: SessionD
     the message beside each field), the stepper's marks and, on the profile steps, a
     fresh preview. ``check``: the page shows missing answers too."""
     step = _step(slug)
-    checked = service.save_step(session, user=user, step=step, form=posted(form))
-    end_write(session)  # saved: the page below is read without the write lock
-    persona = service.view(session, user=user)
-    errors = service.step_problems(step, persona.data, check=check)
-    if checked.refused:
-        errors.update(checked.errors)
+    saved = service.write_step(session, user=user, step=step, form=posted(form))
+    end_write(session)  # saved: the answer below is drawn without the write lock
+    persona = service.saved_view(session, saved=saved)  # from the draft just saved
+    checked = saved.checked
+    errors = service.autosave_problems(step, persona, checked, check=check)
     return render(request, "persona/step.html", {
         "persona": persona, "step": step, "steps": STEPS, "data": persona.data,
         "saved": not checked.refused, "refused": checked.refused, "oob": True,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app.db import insert_for
@@ -50,10 +51,21 @@ def dump(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+# Built once (the hot paths run them on every autosave), with their values bound per call.
+_WORKBOOK_OF = select(Workbook).where(Workbook.user_id == bindparam("workbook_user"),
+                                      Workbook.kind == bindparam("workbook_kind"))
+_WORKBOOK = Workbook.__table__  # type: ignore[attr-defined]
+_REPLACE_DRAFT = (
+    update(_WORKBOOK)
+    .where(_WORKBOOK.c.id == bindparam("workbook_id"),
+           _WORKBOOK.c.draft == bindparam("draft_read"))
+    .values(draft=bindparam("draft_new"), updated_at=bindparam("saved_at"))
+    .returning(_WORKBOOK.c.status))
+
+
 def get_workbook(session: Session, *, user_id: int, kind: str) -> Workbook | None:
-    return session.exec(
-        select(Workbook).where(Workbook.user_id == user_id, Workbook.kind == kind)
-    ).first()
+    return session.exec(_WORKBOOK_OF, params={"workbook_user": user_id,
+                                              "workbook_kind": kind}).first()
 
 
 def get_workbook_by_id(session: Session, *, workbook_id: int) -> Workbook | None:
@@ -88,6 +100,25 @@ def save_draft(session: Session, *, workbook: Workbook, data: dict[str, Any],
     workbook.updated_at = now or utcnow()
     session.add(workbook)
     session.flush()
+
+
+def replace_draft(session: Session, *, workbook: Workbook, data: dict[str, Any],
+                  now: datetime | None = None) -> bool:
+    """Write ``data`` as the draft of ``workbook`` if its draft in the database is still
+    the one read into ``workbook``: one statement, the condition checked by the database,
+    no row locked first. False (nothing written) if another save came first or the
+    workbook is gone; then lock it with :func:`open_for_update` and merge again. On
+    success ``workbook`` holds what the row now holds (draft, time, status)."""
+    now = now or utcnow()
+    text = dump(data)
+    status = session.exec(_REPLACE_DRAFT, params={  # Core: no flush, no object reloaded
+        "workbook_id": workbook.id, "draft_read": workbook.draft, "draft_new": text,
+        "saved_at": now}).scalar_one_or_none()
+    if status is None:
+        return False
+    for name, value in (("draft", text), ("updated_at", now), ("status", status)):
+        set_committed_value(workbook, name, value)  # as saved, nothing left to flush
+    return True
 
 
 def versions(session: Session, *, workbook: Workbook) -> list[WorkbookVersion]:

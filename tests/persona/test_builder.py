@@ -548,3 +548,56 @@ def test_autosave_of_saved_answers_writes_and_locks_nothing(client, make_user,
     assert response.status_code == 200 and "Saved" in response.text
     assert again and writes_in(again) == []
     assert draft_of(database, user) == VALID["networks"]
+
+
+def test_an_autosave_keeps_a_save_made_after_it_read_the_draft(client, make_user, database,
+                                                               monkeypatch) -> None:
+    """Another tab saves between the autosave's read and its write: the autosave's
+    one-statement write finds the draft changed, locks it and merges, losing nothing."""
+    from app.persona import service as persona_service
+
+    user = sign_in_executive(client, make_user)
+    save_step(client, "role", VALID["role"])
+    token = csrf_from(client, "/persona/steps/role")
+    read = workbooks.get_workbook
+
+    def read_then_another_tab_saves(session, **kwargs):  # type: ignore[no-untyped-def]
+        found = read(session, **kwargs)
+        monkeypatch.setattr(persona_service.workbooks, "get_workbook", read)
+        with database.session(write=True) as other:
+            book = workbooks.open_for_update(other, user_id=user.id, kind="persona")
+            workbooks.save_draft(other, workbook=book, data={
+                **workbooks.draft(book), "proof_points": "Saved in another tab"})
+        return found
+
+    monkeypatch.setattr(persona_service.workbooks, "get_workbook", read_then_another_tab_saves)
+    response = client.post("/persona/steps/role/autosave", data={
+        "csrf_token": token, "role": "Chief Operating Officer",
+        "company": "Northwind Logistics"})
+    assert response.status_code == 200 and "Saved" in response.text
+    saved = draft_of(database, user)
+    assert saved["role"] == "Chief Operating Officer"
+    assert saved["proof_points"] == "Saved in another tab"
+    # the stepper drawn from the draft as saved: the other tab's step is done too
+    assert re.search(r'<li class="stepper-done"><a href="/persona/steps/proof"',
+                     response.text)
+
+
+def test_an_autosave_keeps_the_trainers_comments_in_the_stepper(client, new_client,
+                                                                make_user, database) -> None:
+    from tests.persona.test_review import decide, sign_in_trainer, version_id
+
+    user = sign_in_executive(client, make_user)
+    fill_persona(client)
+    assert submit(client).status_code == 303
+    trainer = sign_in_trainer(new_client, make_user)
+    decide(trainer, version_id(database, user, 1), "changes-requested",
+           **{"comment:x_bio": "Say what you post about."})
+    response = form_post(client, "/persona/steps/role/autosave",
+                         {**VALID["role"], "role": "Chief Operating Officer"},
+                         page="/persona/steps/role")
+    assert response.status_code == 200 and "Saved" in response.text
+    assert re.search(r'<li class="stepper-attention"><a href="/persona/steps/x-profile"',
+                     response.text)
+    assert re.search(r'<li class="stepper-done"><a href="/persona/steps/linkedin-profile"',
+                     response.text)
