@@ -369,6 +369,8 @@ def complete_lesson(
     if state is not None and state.done and not (
             progress.rule_met and enrolment.completed_at is None):
         return progress
+    # counted before the write lock (a lesson's Markdown is parsed once per process)
+    takeaways = recall.takeaway_count(lesson.body_md) if lesson.kind != "quiz" else 0
     begin_write(session)
     insert = insert_for(session)
     statement = insert(LessonProgress).values(
@@ -391,8 +393,9 @@ def complete_lesson(
     if changed is not None:
         summary.lesson_completed(session, course_id=course.id, user_id=user_id,
                                  percent=progress.percent, now=now)
-        if lesson.kind != "quiz":  # its key takeaways become daily-review cards
-            recall.add_takeaway_cards(session, user_id=user_id, lesson=lesson, now=now)
+        if takeaways:  # its key takeaways become daily-review cards
+            recall.add_takeaway_cards(session, user_id=user_id, lesson=lesson, now=now,
+                                      count=takeaways)
     if progress.rule_met and enrolment.completed_at is None:
         code = new_certificate_code()
         completed = session.exec(

@@ -30,7 +30,7 @@ from app.db import insert_for
 from app.models import Lesson, QuizQuestion, RecallCard, utcnow
 from app.recall import scheduling
 from app.recall.scheduling import day_start, next_day_start
-from app.recall.takeaways import Takeaway, takeaway_count_of, takeaways
+from app.recall.takeaways import Takeaway, takeaway_count, takeaway_count_of
 
 DAILY_LIMIT = 20
 SECONDS_PER_CARD = 22  # an answer or a self-grade takes 20 to 25 seconds
@@ -86,21 +86,23 @@ def record_quiz_answers(session: Session, *, user_id: int, lesson_id: int,
 
 
 def add_takeaway_cards(session: Session, *, user_id: int, lesson: Lesson,
-                       now: datetime | None = None) -> int:
+                       now: datetime | None = None, count: int | None = None) -> int:
     """One card per takeaway of a lesson the executive has just completed (kept when it
-    exists already). Returns how many the lesson has."""
+    exists already). ``count``: the lesson's takeaways, when the caller counted them
+    before taking the write lock. Returns how many the lesson has."""
     now = now or utcnow()
-    found = takeaways(lesson.body_md)
-    if not found:
+    if count is None:
+        count = takeaway_count(lesson.body_md)
+    if not count:
         return 0
-    insert = insert_for(session)
     first_due = now + timedelta(days=TAKEAWAY_FIRST_DAYS)
-    rows = [{"user_id": user_id, "kind": "takeaway", "key": takeaway_key(lesson.id, t.position),
-             "lesson_id": lesson.id, "position": t.position, "created_at": now,
-             **scheduling.new_card(now=first_due)} for t in found]
-    session.exec(insert(RecallCard).values(rows)  # type: ignore[call-overload]
-                 .on_conflict_do_nothing(index_elements=["user_id", "key"]))
-    return len(found)
+    rows = [{"user_id": user_id, "kind": "takeaway", "key": takeaway_key(lesson.id, position),
+             "lesson_id": lesson.id, "position": position, "created_at": now,
+             **scheduling.new_card(now=first_due)} for position in range(1, count + 1)]
+    insert = insert_for(session)
+    session.execute(insert(RecallCard).on_conflict_do_nothing(
+        index_elements=["user_id", "key"]), rows)  # one statement, compiled once
+    return count
 
 
 # Today ---------------------------------------------------------------------------------

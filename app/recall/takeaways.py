@@ -9,6 +9,7 @@ first **bold** phrase if it has one, else every word after the first few.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it.token import Token
 
@@ -38,6 +39,18 @@ class Takeaway:
 def takeaways(markdown: str) -> list[Takeaway]:
     """The takeaways of a lesson's Markdown, in order (every ``[!TAKEAWAYS]`` callout's
     top-level bullets; none when the lesson has no such callout)."""
+    return list(_parsed(markdown))
+
+
+def takeaway_count(markdown: str) -> int:
+    return len(_parsed(markdown))
+
+
+@lru_cache(maxsize=128)
+def _parsed(markdown: str) -> tuple[Takeaway, ...]:
+    """Parsing a lesson takes milliseconds, and the same lessons are completed and
+    reviewed all day: remembered per text (a pure function of it, so every process
+    agrees and an edited lesson is simply another text)."""
     tokens = block_tokens(markdown)
     found: list[Takeaway] = []
     index = 0
@@ -49,7 +62,7 @@ def takeaways(markdown: str) -> list[Takeaway]:
                 found.append(_takeaway(len(found) + 1, inline))
             index = end
         index += 1
-    return found
+    return tuple(found)
 
 
 def takeaway_count_of(markdown: str, position: int) -> tuple[Takeaway, int] | None:
