@@ -21,7 +21,17 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlmodel import Session, col
 
 from app.db import Database
@@ -32,15 +42,30 @@ _progress = LessonProgress.__table__  # type: ignore[attr-defined]
 _attempt = QuizAttempt.__table__  # type: ignore[attr-defined]
 
 
+# The two writes of the hot paths (a heartbeat, a completion), built once: they run
+# while the write lock is held. (Parameters named like a column are SQLAlchemy's own.)
+_NOW = bindparam("b_now", type_=_enrolment.c.last_activity_at.type)
+_MINE = and_(_enrolment.c.course_id == bindparam("b_course_id"),
+             _enrolment.c.user_id == bindparam("b_user_id"))
+_ADD_READING_TIME = (
+    update(_enrolment).where(_MINE)
+    .values(seconds_spent=_enrolment.c.seconds_spent + bindparam("b_seconds"),
+            last_activity_at=_NOW,
+            started_at=func.coalesce(_enrolment.c.started_at, _NOW)))
+_LESSON_COMPLETED = (
+    update(_enrolment).where(_MINE)
+    .values(progress_percent=bindparam("b_percent"),
+            last_activity_at=case((_enrolment.c.last_activity_at > _NOW,
+                                   _enrolment.c.last_activity_at), else_=_NOW),
+            started_at=func.coalesce(_enrolment.c.started_at, _NOW)))
+
+
 def add_reading_time(session: Session, *, course_id: int, user_id: int, seconds: int,
                      now: datetime) -> None:
     """A heartbeat's share of ``refresh``, without recounting: reading time grows by what
     was credited and the beat is the latest activity."""
-    session.exec(update(_enrolment)  # type: ignore[call-overload]
-                 .where(_enrolment.c.course_id == course_id, _enrolment.c.user_id == user_id)
-                 .values(seconds_spent=_enrolment.c.seconds_spent + seconds,
-                         last_activity_at=now,
-                         started_at=func.coalesce(_enrolment.c.started_at, now)))
+    session.execute(_ADD_READING_TIME, {"b_course_id": course_id, "b_user_id": user_id,
+                                        "b_seconds": seconds, "b_now": now})
 
 
 def lesson_completed(session: Session, *, course_id: int, user_id: int, percent: int,
@@ -48,13 +73,8 @@ def lesson_completed(session: Session, *, course_id: int, user_id: int, percent:
     """A completion's share of ``refresh``, without recounting: the percent the caller
     has just computed from this transaction's rows (``CourseProgress.percent``), and the
     completion is the latest activity (and the start, if nothing came before)."""
-    session.exec(update(_enrolment)  # type: ignore[call-overload]
-                 .where(_enrolment.c.course_id == course_id, _enrolment.c.user_id == user_id)
-                 .values(progress_percent=percent,
-                         last_activity_at=case(
-                             (_enrolment.c.last_activity_at > now,
-                              _enrolment.c.last_activity_at), else_=now),
-                         started_at=func.coalesce(_enrolment.c.started_at, now)))
+    session.execute(_LESSON_COMPLETED, {"b_course_id": course_id, "b_user_id": user_id,
+                                        "b_percent": percent, "b_now": now})
 
 
 def structure(session: Session, course_id: int) -> list[tuple[int, str, bool, bool]]:
