@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -31,11 +32,13 @@ def _moodle_auto_format(text: str) -> str:
     return _LINE_BREAK.sub(lambda match: "<br>" + match.group(0), text)
 
 
+@lru_cache(maxsize=4096)
 def text_html(text: str, text_format: TextFormat = TextFormat.moodle) -> Markup:
     """A text as Moodle's format_text() shows it, made safe as lessons are: Markdown is
     rendered like lessons, HTML sanitised like lessons, Moodle's auto-format keeps HTML
     (sanitised) and turns line breaks into ``<br>``, plain text is escaped with its line
-    breaks and runs of spaces kept."""
+    breaks and runs of spaces kept. A pure function of the text and its format, so it is
+    remembered: an attempt page shows every question and choice, each time it opens."""
     if text_format == TextFormat.markdown:
         return Markup(render_markdown(text))  # noqa: S704 (sanitised by render_markdown)
     if text_format == TextFormat.html:
