@@ -187,6 +187,7 @@ async def main_async(args: argparse.Namespace) -> None:
             if attempt.status == 200 and question is not None:
                 qid = question.group(1)
                 flip = iter(range(10**9))
+                targets["quiz"] = lambda: client.request("GET", quiz_path)  # in progress
                 targets["attempt"] = lambda: client.request("GET", attempt_path)
                 targets["answer"] = lambda: client.request(
                     "POST", f"{attempt_path}/answers/{qid}",

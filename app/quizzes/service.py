@@ -173,15 +173,21 @@ class QuizStatus:
         return False
 
 
+# The quiz page's two reads, built once (every quiz and attempt page runs them).
+_ATTEMPTS = (select(QuizAttempt)
+             .where(col(QuizAttempt.lesson_id) == bindparam("lesson_id"),
+                    col(QuizAttempt.user_id) == bindparam("user_id"))
+             .order_by(col(QuizAttempt.number)))
+_QUESTION_COUNT = (select(func.count()).select_from(QuizQuestion)
+                   .where(col(QuizQuestion.lesson_id) == bindparam("lesson_id"),
+                          col(QuizQuestion.retired_at).is_(None),
+                          col(QuizQuestion.qtype) != QType.description.value))
+
+
 def quiz_status(session: Session, *, quiz: Quiz, user_id: int) -> QuizStatus:
-    attempts = list(session.exec(select(QuizAttempt)
-                                 .where(QuizAttempt.lesson_id == quiz.lesson_id,
-                                        QuizAttempt.user_id == user_id)
-                                 .order_by(QuizAttempt.number)).all())
-    count = session.exec(select(func.count()).select_from(QuizQuestion)
-                         .where(QuizQuestion.lesson_id == quiz.lesson_id,
-                                col(QuizQuestion.retired_at).is_(None),
-                                QuizQuestion.qtype != QType.description.value)).one()
+    attempts = list(session.exec(_ATTEMPTS, params={"lesson_id": quiz.lesson_id,
+                                                    "user_id": user_id}).all())
+    count = session.exec(_QUESTION_COUNT, params={"lesson_id": quiz.lesson_id}).one()
     if quiz.draw is None and not quiz.pools:
         return QuizStatus(quiz=quiz, attempts=attempts, questions=count)
     questions = [q for _, q in live_questions(session, lesson_id=quiz.lesson_id)]
