@@ -18,15 +18,14 @@ from sqlmodel import Session
 from app.models import Quiz, QuizAnswer, QuizAttempt, QuizQuestion, utcnow
 from app.questions.spec import QType, Question
 from app.quizzes import grading
-from app.quizzes.service import (
+from app.quizzes.answer_store import (
     NOT_IN_ATTEMPT,
     TAKES_NO_ANSWER,
     OpenAttempt,
-    RawResponse,
     ensure_open,
-    is_answered,
     store_answer,
 )
+from app.quizzes.service import RawResponse, is_answered
 
 _QUIZ = Quiz.__table__  # type: ignore[attr-defined]
 _ATTEMPT = QuizAttempt.__table__  # type: ignore[attr-defined]
