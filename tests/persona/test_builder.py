@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
-from sqlmodel import Session, col, select, text
+from sqlalchemy import text as sql
+from sqlmodel import Session, col, select
 
 from app.db import Database
 from app.models import Role, User, Workbook, WorkbookVersion
@@ -622,7 +623,7 @@ def test_a_save_never_waits_for_another_under_way_only_to_find_the_draft_changed
     try:
         workbooks.open_for_update(holder, user_id=user.id, kind="persona")  # row held
         with database.session(write=True) as session:
-            session.exec(text("SET LOCAL lock_timeout = '200ms'"))
+            session.exec(sql("SET LOCAL lock_timeout = '200ms'"))
             assert workbooks.replace_draft(session, workbook=read,
                                            data={"role": "Chief Operating Officer"}) is False
     finally:
