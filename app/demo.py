@@ -18,7 +18,9 @@ from app.courses.package import load_package
 from app.courses.service import LessonRef, course_outline
 from app.courses.spec import ACTIVITY_KINDS
 from app.enrolments.service import enrol_users
-from app.learning.service import complete_activity, complete_lesson, get_enrolment, record_open
+from app.learning.completion import complete_activity, complete_lesson
+from app.learning.progress import get_enrolment
+from app.learning.reading import record_open
 from app.models import (
     Cohort,
     Course,

@@ -15,8 +15,8 @@ from app.audit.service import record as audit
 from app.audit.service import user_label
 from app.content.numbers import parse_id
 from app.courses.urls import course_url
-from app.learning import service as learning
 from app.learning import summary
+from app.learning.completion import complete_approved_activities
 from app.models import (
     CohortMember,
     Course,
@@ -200,7 +200,7 @@ def enrol_users(session: Session, *, course: Course, users: list[User], due_date
     session.flush()
     if added:  # progress kept from an earlier enrolment counts again
         summary.refresh(session, course_id=course.id, user_ids=added)
-    learning.complete_approved_activities(session, course=course, user_ids=added)
+    complete_approved_activities(session, course=course, user_ids=added)
     for user_id in added:
         notify(session, user_id=user_id, kind="enrolled",
                params={"course": course.title,

@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from app.learning import service
+from app.learning.progress import CourseProgress
 from app.models import Course, Enrolment, Lesson, Role, User
 
 NOBODY = 0  # no account has this id: staff preview a course without an enrolment
@@ -62,7 +62,7 @@ def course_and_lesson_for(session: Session, user: User, slug: str, lesson_slug: 
     return course, enrolment, lesson
 
 
-def ensure_unlocked(progress: service.CourseProgress, lesson: Lesson) -> None:
+def ensure_unlocked(progress: CourseProgress, lesson: Lesson) -> None:
     state = progress.state_of(lesson.id)
     module = progress.module_of(lesson.id)
     if progress.enrolment is not None and state is not None and state.locked:

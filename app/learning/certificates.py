@@ -1,18 +1,24 @@
-"""An earned certificate outside Podium: its public address, LinkedIn's "add to profile"
-link, and a one-page PDF."""
+"""An earned certificate: found by its course or its code, and outside Podium its public
+address, LinkedIn's "add to profile" link, and a one-page PDF.
+
+The code itself is issued when the course is completed (``completion``)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from sqlmodel import Session, select
 
 from app.content import moments
-from app.learning.service import Certificate
+from app.learning.progress import get_enrolment
+from app.models import Course, Enrolment, User
 
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 
@@ -28,6 +34,44 @@ _PUNCTUATION = str.maketrans({
     # letters with no decomposition into a base letter
     "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0152": "OE",
     "\u0153": "oe", "\u0131": "i", "\u0126": "H", "\u0127": "h"})
+
+
+@dataclass(frozen=True)
+class Certificate:
+    code: str
+    full_name: str
+    course_title: str
+    completed_at: datetime
+    user_id: int
+    course_slug: str
+
+
+def certificate_for(session: Session, *, user_id: int, course: Course) -> Certificate | None:
+    enrolment = get_enrolment(session, user_id=user_id, course_id=course.id)
+    if enrolment is None or not enrolment.completed_at or not enrolment.certificate_code:
+        return None
+    return verify_certificate(session, code=enrolment.certificate_code)
+
+
+def verify_certificate(session: Session, *, code: str) -> Certificate | None:
+    normalised = code.strip().upper()
+    row = session.exec(
+        select(Enrolment, User, Course)
+        .join(User, User.id == Enrolment.user_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.certificate_code == normalised)
+    ).first()
+    if row is None or row[0].completed_at is None:
+        return None
+    enrolment, user, course = row
+    return Certificate(
+        code=normalised,
+        full_name=user.full_name,
+        course_title=course.title,
+        completed_at=enrolment.completed_at,
+        user_id=user.id,
+        course_slug=course.slug,
+    )
 
 
 def verify_url(public_url: str, certificate: Certificate) -> str:

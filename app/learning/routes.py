@@ -28,9 +28,12 @@ from app.deps import (
     SettingsDep,
     read_first,
 )
-from app.learning import certificates, service
+from app.learning import certificates
 from app.learning.access import course_and_lesson_for, course_for, ensure_unlocked
+from app.learning.completion import complete_lesson
 from app.learning.forms import ReadingTimeForm
+from app.learning.progress import course_progress
+from app.learning.reading import needs_open_record, record_open, record_reading_time
 from app.models import Role, User
 from app.web import attachment, is_htmx, redirect, render
 from app.workbooks import service as workbooks
@@ -45,9 +48,9 @@ STAFF = frozenset({Role.trainer, Role.hr, Role.admin})  # may download anyone's 
 def course_page(request: Request, slug: str, user: LearnerOrStaffUser,
                 session: SessionDep) -> Response:
     course, enrolment = course_for(session, user, slug)
-    progress = service.course_progress(session, course=course,
-                                       user_id=user.id if enrolment else None,
-                                       enrolment=enrolment)
+    progress = course_progress(session, course=course,
+                               user_id=user.id if enrolment else None,
+                               enrolment=enrolment)
     return render(request, "learning/course.html", {"progress": progress, "preview":
                                                      enrolment is None,
                                                      "today": date.today()})
@@ -60,14 +63,14 @@ def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrSt
     course, enrolment, lesson = course_and_lesson_for(session, user, slug, lesson_slug)
     if lesson.kind == "quiz":
         return redirect(request, quiz_url(course.slug, lesson.slug))
-    progress = service.course_progress(session, course=course,
-                                       user_id=user.id if enrolment else None,
-                                       enrolment=enrolment)
+    progress = course_progress(session, course=course,
+                               user_id=user.id if enrolment else None,
+                               enrolment=enrolment)
     ensure_unlocked(progress, lesson)
     state = progress.state_of(lesson.id)
     module = progress.module_of(lesson.id)
-    if enrolment is not None and service.needs_open_record(state):
-        background.add_task(database.run_write, partial(service.record_open, user_id=user.id,
+    if enrolment is not None and needs_open_record(state):
+        background.add_task(database.run_write, partial(record_open, user_id=user.id,
                                                         course_id=course.id, lesson_id=lesson.id))
     previous, following = progress.neighbours(lesson.id)
     activity = None
@@ -90,12 +93,12 @@ def complete(request: Request, slug: str, lesson_slug: str, user: ExecutiveUser,
     course, enrolment, lesson = course_and_lesson_for(session, user, slug, lesson_slug,
                                                       kind="reading")
     assert enrolment is not None
-    progress = service.course_progress(session, course=course, user_id=user.id,
-                                       enrolment=enrolment)
+    progress = course_progress(session, course=course, user_id=user.id,
+                               enrolment=enrolment)
     if course.sequential:
         ensure_unlocked(progress, lesson)
-    progress = service.complete_lesson(session, user_id=user.id, course=course, lesson=lesson,
-                                       enrolment=enrolment, progress=progress)
+    progress = complete_lesson(session, user_id=user.id, course=course, lesson=lesson,
+                               enrolment=enrolment, progress=progress)
     end_write(session)  # written (or nothing to write): the answer holds no write lock
     if not is_htmx(request):
         return redirect(request, courses.lesson_url(course.slug, lesson.slug))
@@ -110,11 +113,11 @@ def complete(request: Request, slug: str, lesson_slug: str, user: ExecutiveUser,
 def reading_time(slug: str, lesson_slug: str, user: ExecutiveUser, session: SessionDep,
                  form: Annotated[ReadingTimeForm, Form()]) -> Response:
     _, _, lesson = course_and_lesson_for(session, user, slug, lesson_slug)
-    service.record_reading_time(session, user_id=user.id, lesson=lesson, seconds=form.seconds)
+    record_reading_time(session, user_id=user.id, lesson=lesson, seconds=form.seconds)
     return Response(status_code=204)
 
 
-def _certificate_page(request: Request, settings: Settings, cert: service.Certificate, *,
+def _certificate_page(request: Request, settings: Settings, cert: certificates.Certificate, *,
                       own: bool, user: User | None) -> Response:
     may_download = user is not None and (user.id == cert.user_id or user.role in STAFF)
     return render(request, "learning/certificate.html", {
@@ -130,10 +133,10 @@ def certificate(request: Request, slug: str, user: ExecutiveUser, session: Sessi
                 settings: SettingsDep) -> Response:
     """The executive's certificate; before it is earned, what is left to earn it."""
     course, enrolment = course_for(session, user, slug)
-    cert = service.certificate_for(session, user_id=user.id, course=course)
+    cert = certificates.certificate_for(session, user_id=user.id, course=course)
     if cert is None:
-        progress = service.course_progress(session, course=course, user_id=user.id,
-                                           enrolment=enrolment)
+        progress = course_progress(session, course=course, user_id=user.id,
+                                   enrolment=enrolment)
         return render(request, "learning/certificate_pending.html", {"progress": progress})
     return _certificate_page(request, settings, cert, own=True, user=user)
 
@@ -142,7 +145,7 @@ def certificate(request: Request, slug: str, user: ExecutiveUser, session: Sessi
 def certificate_pdf(code: str, user: CurrentUser, session: SessionDep,
                     settings: SettingsDep) -> Response:
     """The certificate as a one-page PDF, for its owner and the staff who follow them."""
-    cert = service.verify_certificate(session, code=code[:64])
+    cert = certificates.verify_certificate(session, code=code[:64])
     if cert is None or (user.id != cert.user_id and user.role not in STAFF):
         raise HTTPException(status_code=404)
     content = certificates.certificate_pdf(cert, organisation=settings.organisation_name,
@@ -155,7 +158,7 @@ def certificate_pdf(code: str, user: CurrentUser, session: SessionDep,
 def verify_form(request: Request, session: SessionDep,
                 code: Annotated[str, Query(max_length=64)] = "") -> Response:
     if code.strip():
-        cert = service.verify_certificate(session, code=code)
+        cert = certificates.verify_certificate(session, code=code)
         if cert is not None:
             return redirect(request, f"/certificates/{cert.code}")
         return render(request, "learning/verify.html", {"code": code, "not_found": True},
@@ -166,7 +169,7 @@ def verify_form(request: Request, session: SessionDep,
 @router.get("/certificates/{code}", dependencies=[Public])
 def verify(request: Request, code: str, session: SessionDep, settings: SettingsDep,
            user: OptionalUser) -> Response:
-    cert = service.verify_certificate(session, code=code[:64])
+    cert = certificates.verify_certificate(session, code=code[:64])
     if cert is None:
         return render(request, "learning/verify.html", {"code": code[:64], "not_found": True},
                       status_code=404)

@@ -23,8 +23,8 @@ from app.deps import (
     TrainerUser,
     read_first,
 )
-from app.learning import service as learning
 from app.learning.access import course_and_lesson_for, ensure_unlocked
+from app.learning.progress import CourseProgress, course_progress
 from app.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, User
 from app.questions.spec import QType
 from app.quizzes import autosave, service
@@ -38,15 +38,15 @@ BASE = "/courses/{slug}/quizzes/{quiz_slug}"
 
 
 def _quiz_context(session: Session, user: User, slug: str, quiz_slug: str,
-                  ) -> tuple[Course, Enrolment | None, Lesson, Quiz, learning.CourseProgress]:
+                  ) -> tuple[Course, Enrolment | None, Lesson, Quiz, CourseProgress]:
     course, enrolment, lesson = course_and_lesson_for(session, user, slug, quiz_slug,
                                                       kind="quiz")
     quiz = service.get_quiz(session, lesson_id=lesson.id)
     if quiz is None:
         raise HTTPException(status_code=404)
-    progress = learning.course_progress(session, course=course,
-                                        user_id=user.id if enrolment else None,
-                                        enrolment=enrolment)
+    progress = course_progress(session, course=course,
+                               user_id=user.id if enrolment else None,
+                               enrolment=enrolment)
     ensure_unlocked(progress, lesson)
     return course, enrolment, lesson, quiz, progress
 
@@ -124,7 +124,7 @@ def attempt_page(request: Request, slug: str, quiz_slug: str, number: Ordinal,
     return _render_attempt(request, session, progress, lesson, quiz, attempt, user)
 
 
-def _render_attempt(request: Request, session: Session, progress: learning.CourseProgress,
+def _render_attempt(request: Request, session: Session, progress: CourseProgress,
                     lesson: Lesson, quiz: Quiz, attempt: QuizAttempt, user: User, *,
                     errors: dict[int, str] | None = None,
                     posted: dict[int, RawResponse] | None = None,
@@ -161,9 +161,9 @@ def save_answer(request: Request, slug: str, quiz_slug: str, number: Ordinal,
     if not quiz_found:
         raise HTTPException(status_code=404)
     if course.sequential:
-        ensure_unlocked(learning.course_progress(session, course=course,
-                                                 user_id=user.id if enrolment else None,
-                                                 enrolment=enrolment), lesson)
+        ensure_unlocked(course_progress(session, course=course,
+                                        user_id=user.id if enrolment else None,
+                                        enrolment=enrolment), lesson)
     if attempt is None:
         raise HTTPException(status_code=404)
     raw = raw_answer(posted(form), question_id)

@@ -20,7 +20,8 @@ from sqlmodel import Session, col, func, select
 from app.courses.spec import QuizReveal, QuizSettings, ScorePolicy
 from app.courses.urls import quiz_url
 from app.learning import summary
-from app.learning.service import complete_lesson, get_enrolment
+from app.learning.completion import complete_lesson
+from app.learning.progress import get_enrolment
 from app.models import (
     Course,
     Enrolment,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.activities.kinds import KINDS, WorkbookKind
-from app.learning import service as learning
+from app.learning.completion import complete_activity
 from app.models import User, Workbook, WorkbookVersion
 from app.notifications.service import notify
 from app.workbooks import service as workbooks
@@ -74,8 +74,8 @@ def decide(session: Session, *, item: Submission, reviewer: User, decision: str,
                             reviewer=reviewer, decision=decision, comments=comments,
                             note=note[: workbooks.MAX_COMMENT])
     if decision == workbooks.APPROVED:
-        learning.complete_activity(session, user_id=item.workbook.user_id,
-                                   kind=item.workbook.kind)
+        complete_activity(session, user_id=item.workbook.user_id,
+                          kind=item.workbook.kind)
     notify(session, user_id=item.workbook.user_id, kind="workbook-reviewed",
            params={"workbook": item.workbook.kind, "decision": decision,
                    "reviewer": reviewer.full_name,

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from app.learning import service as learning
 from app.learning import summary
+from app.learning.completion import complete_lesson
+from app.learning.progress import get_enrolment, get_live_lesson
 from app.models import Course, Enrolment, Role
 from tests.authoring.conftest import SLUG, publish, save_lesson, submit
 from tests.conftest import login
@@ -29,10 +30,10 @@ def test_publish_queues_the_recount_and_says_so(client, new_client, pilot, train
     people = [learner(pilot)[1] for _ in range(3)]
     with database.session(write=True) as s:
         course = s.get(Course, pilot.id)
-        hello = learning.get_live_lesson(s, course=course, slug="hello")
-        enrolment = learning.get_enrolment(s, user_id=people[0].id, course_id=pilot.id)
-        learning.complete_lesson(s, user_id=people[0].id, course=course, lesson=hello,
-                                 enrolment=enrolment)
+        hello = get_live_lesson(s, course=course, slug="hello")
+        enrolment = get_enrolment(s, user_id=people[0].id, course_id=pilot.id)
+        complete_lesson(s, user_id=people[0].id, course=course, lesson=hello,
+                        enrolment=enrolment)
     assert _percents(database, pilot) == [0, 0, 33]
 
     # a fourth required lesson

@@ -28,7 +28,7 @@ from app.authoring.import_export import import_course
 from app.courses.spec import QuizSettings
 from app.demo import DEMO_ACCOUNTS, load_demo
 from app.enrolments.service import enrol_users
-from app.learning import service as learning
+from app.learning.progress import get_enrolment
 from app.models import Lesson, Module, Role, User, utcnow
 from app.questions.spec import Choice, QType, Question
 from app.quizzes import service as quizzes
@@ -173,7 +173,7 @@ def _essay_course(session: Any, executive: User) -> None:
         raw = ["0"] if item.question.type == QType.single else ["Post weekly on LinkedIn."]
         assert quizzes.save_answer(session, attempt=attempt, question_id=item.row.id,
                                    raw=raw) is None
-    enrolment = learning.get_enrolment(session, user_id=executive.id, course_id=course.id)
+    enrolment = get_enrolment(session, user_id=executive.id, course_id=course.id)
     quizzes.submit_attempt(session, attempt=attempt, course=course, enrolment=enrolment,
                            lesson=lesson)
 

@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from app.courses.service import get_course
 from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
-from app.learning import service as learning
+from app.learning.completion import complete_lesson
+from app.learning.progress import get_enrolment
 from app.models import Lesson, Module, User
 from app.questions.spec import QType, Question
 from app.quizzes.grading import matching_answers
@@ -27,15 +28,15 @@ def module_read(database, settings):  # type: ignore[no-untyped-def]
         load_demo(s, settings)
         user = s.exec(select(User).where(User.email == DEMO_ACCOUNTS[0].email)).one()
         course = get_course(s, COURSE)
-        enrolment = learning.get_enrolment(s, user_id=user.id, course_id=course.id)
+        enrolment = get_enrolment(s, user_id=user.id, course_id=course.id)
         module = s.exec(select(Module).where(Module.course_id == course.id,
                                              Module.slug == MODULE)).one()
         lessons = s.exec(select(Lesson).where(Lesson.module_id == module.id)).all()
         quiz = next(les for les in lessons if les.kind == "quiz")
         for lesson in lessons:
             if lesson.kind == "reading":
-                learning.complete_lesson(s, user_id=user.id, course=course, lesson=lesson,
-                                         enrolment=enrolment)
+                complete_lesson(s, user_id=user.id, course=course, lesson=lesson,
+                                enrolment=enrolment)
         return [(row.id, q) for row, q in live_questions(s, lesson_id=quiz.id)], quiz.slug
 
 

@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from app.courses.service import get_course
 from app.demo import DEMO_ACCOUNTS, load_demo
-from app.learning import service as learning
+from app.learning.completion import complete_lesson
+from app.learning.progress import get_enrolment
 from app.models import Lesson, RecallCard, User, utcnow
 from app.questions.spec import QType
 from app.quizzes.service import live_questions
@@ -43,11 +44,11 @@ def review_due(database, settings):  # type: ignore[no-untyped-def]
         load_demo(s, settings)
         user = s.exec(select(User).where(User.email == DEMO_ACCOUNTS[0].email)).one()
         course = get_course(s, COURSE)
-        enrolment = learning.get_enrolment(s, user_id=user.id, course_id=course.id)
+        enrolment = get_enrolment(s, user_id=user.id, course_id=course.id)
         lesson = s.exec(select(Lesson).where(Lesson.course_id == course.id,
                                              Lesson.slug == LESSON)).one()
-        learning.complete_lesson(s, user_id=user.id, course=course, lesson=lesson,
-                                 enrolment=enrolment)
+        complete_lesson(s, user_id=user.id, course=course, lesson=lesson,
+                        enrolment=enrolment)
         recall.add_takeaway_cards(s, user_id=user.id, lesson=lesson)
         quiz = s.exec(select(Lesson).where(Lesson.course_id == course.id,
                                            Lesson.kind == "quiz")).first()

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlmodel import select
 
 from app.learning import certificates
-from app.learning.service import Certificate
+from app.learning.certificates import Certificate
 from app.models import Enrolment, Role
 from tests.conftest import csrf_from, login
 from tests.courses_data import small_spec

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 from app.authoring.import_export import course_to_spec, export_course, import_course
 from app.cli import cli
 from app.courses.package import load_package, write_package
-from app.learning import service as learning
+from app.learning.completion import complete_lesson
+from app.learning.progress import course_progress, get_enrolment, get_live_lesson
 from app.models import Course, Lesson, LessonProgress, Module, Role
 from tests.conftest import TEST_SECRET
 from tests.courses_data import SHIPPED, small_spec
@@ -62,11 +63,11 @@ def test_reimport_keeps_progress_and_retires_removed_lessons(database, load_cour
     user = make_user(Role.executive)
     enrol(course, user)
     with database.session(write=True) as s:
-        enrolment = learning.get_enrolment(s, user_id=user.id, course_id=course.id)
+        enrolment = get_enrolment(s, user_id=user.id, course_id=course.id)
         for slug in ("hello", "world"):
-            lesson = learning.get_live_lesson(s, course=course, slug=slug)
-            learning.complete_lesson(s, user_id=user.id, course=course, lesson=lesson,
-                                     enrolment=enrolment)
+            lesson = get_live_lesson(s, course=course, slug=slug)
+            complete_lesson(s, user_id=user.id, course=course, lesson=lesson,
+                            enrolment=enrolment)
 
     edited = small_spec()
     basics = edited.modules[0]
@@ -81,7 +82,7 @@ def test_reimport_keeps_progress_and_retires_removed_lessons(database, load_cour
     assert sorted(report.lessons_updated) == ["hello", "world"]
 
     with database.session() as s:
-        progress = learning.course_progress(s, course=s.get(Course, course.id), user_id=user.id)
+        progress = course_progress(s, course=s.get(Course, course.id), user_id=user.id)
         done = {st.lesson.slug for st in progress.lessons if st.done}
         assert done == {"hello", "world"}
         assert progress.modules[1].lessons[-1].lesson.slug == "world"

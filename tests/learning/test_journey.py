@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from app.learning import service as learning
+from app.learning.progress import get_live_lesson
+from app.learning.reading import TIME_CAP_FACTOR, record_open, record_reading_time
 from app.models import Enrolment, LessonProgress, Role, utcnow
 from tests.conftest import csrf_from, login
 from tests.courses_data import small_spec
@@ -168,22 +169,22 @@ def test_reading_time_is_bounded(database, make_user, load_course, enrol):
     enrol(course, user)
     start = utcnow()
     with database.session(write=True) as s:
-        lesson = learning.get_live_lesson(s, course=course, slug="hello")
-        learning.record_open(s, user_id=user.id, course_id=lesson.course_id, lesson_id=lesson.id,
-                            now=start)
+        lesson = get_live_lesson(s, course=course, slug="hello")
+        record_open(s, user_id=user.id, course_id=lesson.course_id, lesson_id=lesson.id,
+                   now=start)
         # a beat claiming an hour credits at most 60 s, and never more than time elapsed
-        learning.record_reading_time(s, user_id=user.id, lesson=lesson, seconds=3600,
-                                     now=start + timedelta(seconds=20))
-        learning.record_reading_time(s, user_id=user.id, lesson=lesson, seconds=30,
-                                     now=start + timedelta(seconds=50))
+        record_reading_time(s, user_id=user.id, lesson=lesson, seconds=3600,
+                            now=start + timedelta(seconds=20))
+        record_reading_time(s, user_id=user.id, lesson=lesson, seconds=30,
+                            now=start + timedelta(seconds=50))
         row = s.get(LessonProgress, (user.id, lesson.id))
         assert row.seconds_spent == 20 + 30
         # a tab open all night: beats keep coming, the lesson total is capped
         for minute in range(1, 600):
-            learning.record_reading_time(s, user_id=user.id, lesson=lesson, seconds=60,
-                                         now=start + timedelta(minutes=minute, seconds=50))
+            record_reading_time(s, user_id=user.id, lesson=lesson, seconds=60,
+                                now=start + timedelta(minutes=minute, seconds=50))
         s.refresh(row)
-        assert row.seconds_spent == lesson.minutes * 60 * learning.TIME_CAP_FACTOR
+        assert row.seconds_spent == lesson.minutes * 60 * TIME_CAP_FACTOR
 
 
 def test_reading_time_endpoint(client, make_user, load_course, enrol, database):

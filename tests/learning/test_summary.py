@@ -12,21 +12,23 @@ from sqlmodel import select
 from app.authoring.import_export import import_course
 from app.courses.package import load_package
 from app.enrolments.service import enrol_users, unenrol
-from app.learning import service as learning
 from app.learning import summary
+from app.learning.completion import complete_lesson
+from app.learning.progress import course_progress, get_enrolment, get_live_lesson
+from app.learning.reading import record_open, record_reading_time
 from app.models import Enrolment, Lesson, QuizAttempt, Role, utcnow
 from app.quizzes import service as quizzes
 from tests.courses_data import SHIPPED, small_spec
 
 
 def _enrolment(s, user, course) -> Enrolment:
-    enrolment = learning.get_enrolment(s, user_id=user.id, course_id=course.id)
+    enrolment = get_enrolment(s, user_id=user.id, course_id=course.id)
     s.refresh(enrolment)
     return enrolment
 
 
 def _lesson(s, course, slug) -> Lesson:
-    lesson = learning.get_live_lesson(s, course=course, slug=slug)
+    lesson = get_live_lesson(s, course=course, slug=slug)
     assert lesson is not None
     return lesson
 
@@ -43,30 +45,30 @@ def test_opening_reading_and_completing_keep_the_summary(database, load_course, 
         assert (fresh.started_at, fresh.last_activity_at, fresh.progress_percent,
                 fresh.seconds_spent) == (None, None, 0, 0)
         hello = _lesson(s, course, "hello")
-        learning.record_open(s, user_id=user.id, course_id=course.id, lesson_id=hello.id,
-                             now=start)
-        learning.record_reading_time(s, user_id=user.id, lesson=hello, seconds=45,
-                                     now=start + timedelta(seconds=50))
+        record_open(s, user_id=user.id, course_id=course.id, lesson_id=hello.id,
+                    now=start)
+        record_reading_time(s, user_id=user.id, lesson=hello, seconds=45,
+                            now=start + timedelta(seconds=50))
         enrolment = _enrolment(s, user, course)
         assert enrolment.started_at == start
         assert enrolment.last_activity_at == start + timedelta(seconds=50)
         assert enrolment.seconds_spent == 45
         assert enrolment.progress_percent == 0
         done_at = start + timedelta(minutes=10)
-        learning.complete_lesson(s, user_id=user.id, course=course, lesson=hello,
-                                 enrolment=enrolment, now=done_at)
+        complete_lesson(s, user_id=user.id, course=course, lesson=hello,
+                        enrolment=enrolment, now=done_at)
         enrolment = _enrolment(s, user, course)
-        progress = learning.course_progress(s, course=course, user_id=user.id,
-                                            enrolment=enrolment)
+        progress = course_progress(s, course=course, user_id=user.id,
+                                   enrolment=enrolment)
         assert enrolment.progress_percent == progress.percent == 33  # 1 of 3 required
         assert enrolment.last_activity_at == done_at
         # the optional lesson does not count
-        learning.complete_lesson(s, user_id=user.id, course=course,
-                                 lesson=_lesson(s, course, "extra"), enrolment=enrolment)
+        complete_lesson(s, user_id=user.id, course=course,
+                        lesson=_lesson(s, course, "extra"), enrolment=enrolment)
         assert _enrolment(s, user, course).progress_percent == 33
         for slug in ("world", "deep"):
-            learning.complete_lesson(s, user_id=user.id, course=course,
-                                     lesson=_lesson(s, course, slug), enrolment=enrolment)
+            complete_lesson(s, user_id=user.id, course=course,
+                            lesson=_lesson(s, course, slug), enrolment=enrolment)
         enrolment = _enrolment(s, user, course)
         assert enrolment.progress_percent == 100
         assert enrolment.completed_at is not None
@@ -129,8 +131,8 @@ def test_course_changes_and_enrolling_again_recount(database, load_course, make_
     enrol(course, user)
     with database.session(write=True) as s:
         enrolment = _enrolment(s, user, course)
-        learning.complete_lesson(s, user_id=user.id, course=course,
-                                 lesson=_lesson(s, course, "hello"), enrolment=enrolment)
+        complete_lesson(s, user_id=user.id, course=course,
+                        lesson=_lesson(s, course, "hello"), enrolment=enrolment)
         assert _enrolment(s, user, course).progress_percent == 33
     # a fourth required lesson: 1 of 4
     spec = small_spec()

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 
-from app.learning import service as learning
+from app.learning.completion import complete_lesson
 from app.mail.compose import open_content
 from app.models import Course, Enrolment, Lesson, Notification, Role
 from app.notifications.service import notify
@@ -310,8 +310,8 @@ def test_a_certificate_is_announced_once(client, database, settings, make_user, 
         enrolment = s.exec(select(Enrolment)).one()
         set_committed_value(enrolment, "completed_at", None)  # as read before completion
         lesson = s.exec(select(Lesson).where(Lesson.slug == "deep")).one()
-        learning.complete_lesson(s, user_id=user.id, course=s.get(Course, course.id),
-                                 lesson=lesson, enrolment=enrolment)
+        complete_lesson(s, user_id=user.id, course=s.get(Course, course.id),
+                        lesson=lesson, enrolment=enrolment)
     # ... or after the completion was recorded anew (a recount)
     with database.session(write=True) as s:
         s.exec(update(Enrolment).values(completed_at=None, certificate_code=None))

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from app.courses.spec import QuizReveal, QuizSettings
-from app.learning import service as learning
+from app.learning.progress import course_progress
 from app.models import LessonProgress, QuizAnswer, QuizAttempt, QuizQuestion, Role
 from app.questions.spec import Choice, QType, Question
 from tests.conftest import csrf_from, login
@@ -411,7 +411,7 @@ def test_shuffled_layout_keeps_original_choice_indexes(client, quiz_taker, datab
 def test_progress_counts_the_quiz_toward_module_completion(database, quiz_taker, client):
     course, _lesson, user = quiz_taker()
     with database.session() as s:
-        progress = learning.course_progress(s, course=course, user_id=user.id)
+        progress = course_progress(s, course=course, user_id=user.id)
         assert progress.required_total == 4  # hello, world, deep and the quiz
         assert progress.modules[0].completed is False
 

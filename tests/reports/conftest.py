@@ -49,7 +49,8 @@ from app.admin import service as admin_service
 from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec, QuizSettings
 from app.db import Database
 from app.enrolments.service import enrol_users
-from app.learning.service import complete_lesson, record_open, record_reading_time
+from app.learning.completion import complete_lesson
+from app.learning.reading import record_open, record_reading_time
 from app.models import Course, Enrolment, Lesson, Role, User, Workbook
 from app.quizzes import service as quizzes
 from tests.conftest import login

@@ -111,7 +111,7 @@ def _act(database, settings, admin, person, course) -> None:  # type: ignore[no-
     from app.authoring.publishing import record
     from app.enrolments.service import enrol_users, unenrol
     from app.invitations.service import invite, revoke
-    from app.learning.service import get_enrolment
+    from app.learning.progress import get_enrolment
     from app.models import User
     from tests.courses_data import small_spec
 
