@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from app.admin import service as accounts
-from app.authoring import drafts, publishing
+from app.authoring import course_structure, drafts, publishing
 from app.authoring.import_export import import_course
 from app.courses.spec import QuizSettings
 from app.enrolments.service import enrol_users
@@ -88,7 +88,7 @@ def _change_draft(database, trainer: User, slug: str = "pilot", *,  # type: igno
                   title: str = "Basics, revised") -> None:
     with database.session(write=True) as s:
         drafts.change(s, slug, s.get(User, trainer.id),
-                      lambda d: drafts.rename_module(d, "basics", title=title,
+                      lambda d: course_structure.rename_module(d, "basics", title=title,
                                                      summary="First steps."))
 
 

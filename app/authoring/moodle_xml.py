@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.authoring import questions
-from app.authoring.drafts import Draft, DraftError
+from app.authoring.draft_fields import DraftError
+from app.authoring.drafts import Draft
 from app.courses.service import course_assets, store_assets
 from app.courses.urls import asset_url
 from app.questions.moodle_xml.common import MoodleXmlError

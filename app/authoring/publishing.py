@@ -18,8 +18,10 @@ from pathlib import Path
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import record as audit
-from app.authoring.drafts import Draft, DraftError, change, replace_lesson
+from app.authoring.draft_fields import DraftError
+from app.authoring.drafts import Draft, change
 from app.authoring.import_export import ImportReport, course_to_spec, import_course
+from app.authoring.lessons import replace_lesson
 from app.courses.package import load_package, write_package
 from app.courses.service import course_assets
 from app.courses.spec import (

@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
-from app.authoring.drafts import Draft, DraftError, FormErrors, LessonSpec, clean_text
+from app.authoring.draft_fields import DraftError, FormErrors, clean_text
+from app.authoring.drafts import Draft
 from app.authoring.question_parser import keep_own_formats
 from app.authoring.quiz_draw import parse_draw
 from app.courses.package.format import (
@@ -16,7 +17,7 @@ from app.courses.package.format import (
     PASS_MARK_RANGE,
     TIME_LIMIT_RANGE,
 )
-from app.courses.spec import QuizReveal, QuizSettings, ScorePolicy
+from app.courses.spec import LessonSpec, QuizReveal, QuizSettings, ScorePolicy
 from app.models import Course, Lesson, QuizQuestion
 from app.questions.gift.reader import parse_gift
 from app.questions.gift.syntax import GiftError

@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
-from app.authoring import drafts as drafts_module
+from app.authoring import draft_fields
 from app.authoring.import_export import course_to_spec
 from app.authoring.routes import router as authoring_router
 from app.cli import cli
@@ -1297,4 +1297,4 @@ def test_the_draft_round_trips_the_published_course(client, trainer, database, p
     assert spec_to_dict(spec_from_dict(data)) == published
     assert "Published: the draft matches what executives see" in client.get(
         f"/author/{SLUG}").text
-    assert drafts_module.estimate_minutes("word " * 450) == 3
+    assert draft_fields.estimate_minutes("word " * 450) == 3

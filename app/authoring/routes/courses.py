@@ -11,9 +11,10 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.authoring import drafts, packages, publishing
+from app.authoring import course_structure, drafts, lessons, packages, publishing
 from app.authoring import forms as f
-from app.authoring.drafts import Draft, DraftError, FormErrors
+from app.authoring.draft_fields import DraftError, FormErrors
+from app.authoring.drafts import Draft
 from app.authoring.package_zips import MAX_PACKAGE_BYTES
 from app.authoring.routes.common import Edit, _draft, _revision
 from app.content.forms import CsrfForm
@@ -45,9 +46,9 @@ def create_course(request: Request, user: TrainerUser, session: SessionDep,
                   form: Annotated[f.NewCourseForm, Form()]) -> Response:
     typed = form.model_dump(exclude={"csrf_token"})
     try:
-        draft = drafts.new_course(session, slug=typed["slug"], title=typed["title"],
-                                  summary=typed["summary"], audience=typed["audience"],
-                                  hours=typed["estimated_hours"], user=user)
+        draft = course_structure.new_course(
+            session, slug=typed["slug"], title=typed["title"], summary=typed["summary"],
+            audience=typed["audience"], hours=typed["estimated_hours"], user=user)
     except FormErrors as exc:
         return _index(request, session, status_code=422, typed=typed, errors=exc.errors)
     return redirect(request, f"/author/{draft.slug}", notice="course-created")
@@ -84,8 +85,8 @@ def course_page(request: Request, slug: str, user: TrainerUser, session: Session
 def _course(request: Request, session: SessionDep, draft: Draft, *, status_code: int = 200,
             **context: object) -> Response:
     return render(request, "authoring/course.html", {
-        "draft": draft, "kinds": drafts.LESSON_KINDS, "errors": {}, "typed": {},
-        "states": drafts.lesson_states(draft),
+        "draft": draft, "kinds": course_structure.LESSON_KINDS, "errors": {}, "typed": {},
+        "states": lessons.lesson_states(draft),
         "updated_by": drafts.editor_name(session, draft.row.updated_by_id if draft.row else None),
         **context}, status_code=status_code)
 
@@ -113,7 +114,7 @@ def course_settings(request: Request, slug: str, user: TrainerUser, session: Ses
                     form: Annotated[f.CourseSettingsForm, Form()]) -> Response:
     typed = form.model_dump(exclude={"csrf_token"})
     typed["sequential"] = "on" if form.sequential == "on" else "off"
-    return _change(request, session, user, slug, lambda d: drafts.update_settings(
+    return _change(request, session, user, slug, lambda d: course_structure.update_settings(
         d, title=typed["title"], summary=typed["summary"], audience=typed["audience"],
         hours=typed["estimated_hours"], sequential=typed["sequential"] == "on"),
         notice="draft-saved", typed=typed, save=drafts.change_settings)
@@ -123,7 +124,7 @@ def course_settings(request: Request, slug: str, user: TrainerUser, session: Ses
 def add_module(request: Request, slug: str, user: TrainerUser, session: SessionDep,
                form: Annotated[f.NewModuleForm, Form()]) -> Response:
     typed = form.model_dump(exclude={"csrf_token"})
-    return _change(request, session, user, slug, lambda d: drafts.add_module(
+    return _change(request, session, user, slug, lambda d: course_structure.add_module(
         d, title=typed["module_title"], slug=typed["module_slug"]), notice="draft-saved",
         typed=typed)
 
@@ -133,7 +134,7 @@ def rename_module(request: Request, slug: str, module: str, user: TrainerUser,
                   session: SessionDep, form: Annotated[f.ModuleForm, Form()]) -> Response:
     typed = {"rename_module": module, "rename_title": form.title,
              "rename_summary": form.summary}
-    return _change(request, session, user, slug, lambda d: drafts.rename_module(
+    return _change(request, session, user, slug, lambda d: course_structure.rename_module(
         d, module, title=typed["rename_title"], summary=typed["rename_summary"]),
         notice="draft-saved", anchor=f"#module-{module}", typed=typed)
 
@@ -141,7 +142,7 @@ def rename_module(request: Request, slug: str, module: str, user: TrainerUser,
 @router.post("/author/{slug}/modules/{module}/move")
 def move_module(request: Request, slug: str, module: str, user: TrainerUser,
                 session: SessionDep, form: Annotated[f.MoveForm, Form()]) -> Response:
-    return _change(request, session, user, slug, lambda d: drafts.move_module(
+    return _change(request, session, user, slug, lambda d: course_structure.move_module(
         d, module, form.direction), notice="draft-saved",
         anchor=f"#module-{module}")
 
@@ -149,15 +150,15 @@ def move_module(request: Request, slug: str, module: str, user: TrainerUser,
 @router.post("/author/{slug}/modules/{module}/remove")
 def remove_module(request: Request, slug: str, module: str, user: TrainerUser,
                   session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
-    return _change(request, session, user, slug, lambda d: drafts.remove_module(d, module),
-                   notice="draft-saved")
+    return _change(request, session, user, slug,
+                   lambda d: course_structure.remove_module(d, module), notice="draft-saved")
 
 
 @router.post("/author/{slug}/modules/{module}/lessons")
 def add_lesson(request: Request, slug: str, module: str, user: TrainerUser, session: SessionDep,
                form: Annotated[f.NewLessonForm, Form()]) -> Response:
     typed = {**form.model_dump(exclude={"csrf_token"}), "module": module}
-    return _change(request, session, user, slug, lambda d: drafts.add_lesson(
+    return _change(request, session, user, slug, lambda d: course_structure.add_lesson(
         d, module, title=typed["lesson_title"], slug=typed["lesson_slug"], kind=typed["kind"]),
         notice="draft-saved", anchor=f"#module-{module}", typed=typed)
 
@@ -165,7 +166,7 @@ def add_lesson(request: Request, slug: str, module: str, user: TrainerUser, sess
 @router.post("/author/{slug}/lessons/{lesson}/move")
 def move_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
                 session: SessionDep, form: Annotated[f.MoveForm, Form()]) -> Response:
-    return _change(request, session, user, slug, lambda d: drafts.move_lesson(
+    return _change(request, session, user, slug, lambda d: course_structure.move_lesson(
         d, lesson, form.direction), notice="draft-saved",
         anchor=f"#lesson-{lesson}")
 
@@ -174,7 +175,7 @@ def move_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
 def move_lesson_to_module(request: Request, slug: str, lesson: str, user: TrainerUser,
                           session: SessionDep,
                           form: Annotated[f.MoveToModuleForm, Form()]) -> Response:
-    return _change(request, session, user, slug, lambda d: drafts.move_lesson_to(
+    return _change(request, session, user, slug, lambda d: course_structure.move_lesson_to(
         d, lesson, form.module), notice="draft-saved", anchor=f"#lesson-{lesson}")
 
 
@@ -184,7 +185,7 @@ def reorder(request: Request, slug: str, user: TrainerUser, session: SessionDep,
     """The whole structure in the order dragging (or Alt+arrow keys) left it, sent by
     static/js/authoring.js; answers with the message for the page's status line."""
     try:
-        drafts.change(session, slug, user, lambda d: drafts.reorder(
+        drafts.change(session, slug, user, lambda d: course_structure.reorder(
             d, modules=form.modules, lessons=form.lessons))
     except LookupError:
         raise HTTPException(status_code=404) from None
@@ -198,8 +199,8 @@ def reorder(request: Request, slug: str, user: TrainerUser, session: SessionDep,
 @router.post("/author/{slug}/lessons/{lesson}/remove")
 def remove_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
                   session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
-    return _change(request, session, user, slug, lambda d: drafts.remove_lesson(d, lesson),
-                   notice="draft-saved")
+    return _change(request, session, user, slug,
+                   lambda d: course_structure.remove_lesson(d, lesson), notice="draft-saved")
 
 
 @router.post("/author/{slug}/publish")

@@ -9,9 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
-from app.authoring import drafts, publishing
+from app.authoring import draft_fields, drafts, lessons, publishing
 from app.authoring import forms as f
-from app.authoring.drafts import Conflict, Draft, DraftError, FormErrors
+from app.authoring.draft_fields import DraftError, FormErrors
+from app.authoring.drafts import Draft
+from app.authoring.lessons import Conflict
 from app.authoring.routes.common import _draft, _lesson_or_404, _revision
 from app.authoring.routes.quizzes import _quiz
 from app.content.forms import CsrfForm
@@ -73,11 +75,12 @@ def _lesson(request: Request, draft: Draft, module: drafts.ModuleSpec,
             spec: drafts.LessonSpec, *, status_code: int = 200, **context: object) -> Response:
     typed = context.pop("typed", None) or {
         "title": spec.title, "body": spec.body.rstrip("\n"),
-        "minutes": "" if spec.minutes == drafts.estimate_minutes(spec.body) else
+        "minutes": "" if spec.minutes == draft_fields.estimate_minutes(spec.body) else
         str(spec.minutes), "required": spec.required}
     return render(request, "authoring/lesson.html", {
         "draft": draft, "module": module, "lesson": spec, "typed": typed, "errors": {},
-        "base": drafts.fingerprint(spec), "estimate": drafts.estimate_minutes(str(typed["body"])),
+        "base": lessons.fingerprint(spec),
+        "estimate": draft_fields.estimate_minutes(str(typed["body"])),
         "preview": render_lesson(draft.spec, module.slug, str(typed["body"])), **context},
         status_code=status_code)
 
@@ -88,7 +91,7 @@ def save_lesson(request: Request, slug: str, lesson: str, user: TrainerUser,
     typed: dict[str, object] = {"title": form.title, "body": form.body,
                                 "minutes": form.minutes, "required": form.required == "on"}
     try:
-        drafts.change(session, slug, user, lambda d: drafts.edit_lesson(
+        drafts.change(session, slug, user, lambda d: lessons.edit_lesson(
             d, lesson, base=form.base, title=form.title, minutes=form.minutes,
             required=form.required == "on", body=form.body, force=form.overwrite == "yes"))
     except LookupError:
@@ -111,10 +114,10 @@ def preview(request: Request, slug: str, lesson: str, user: TrainerUser, session
             form: Annotated[f.PreviewForm, Form()]) -> Response:
     draft = _draft(session, slug)
     module, _ = _lesson_or_404(draft, lesson)
-    body = form.body[:drafts.MAX_BODY]
+    body = form.body[:draft_fields.MAX_BODY]
     return render(request, "authoring/lesson.html", {
         "preview": render_lesson(draft.spec, module.slug, body),
-        "estimate": drafts.estimate_minutes(body), "fragment": True}, block="preview")
+        "estimate": draft_fields.estimate_minutes(body), "fragment": True}, block="preview")
 
 
 @router.get("/author/{slug}/lessons/{lesson}/history")

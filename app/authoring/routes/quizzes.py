@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
-from app.authoring import drafts, moodle_xml, questions, quiz_draw
+from app.authoring import drafts, lessons, moodle_xml, questions, quiz_draw
 from app.authoring import forms as f
-from app.authoring.drafts import Draft, DraftError, FormErrors
+from app.authoring.draft_fields import DraftError, FormErrors
+from app.authoring.drafts import Draft
 from app.authoring.question_forms import GRADE_CHOICES, form_for
 from app.authoring.question_forms import QuestionForm as QuestionFormState
 from app.authoring.question_parser import parse_form
@@ -37,7 +38,7 @@ def _quiz(request: Request, draft: Draft, lesson: str, *, status_code: int = 200
     return render(request, "authoring/quiz.html", {
         "draft": draft, "module": module, "lesson": spec, "parsed": parsed,
         "items": questions.preview_items(parsed.questions), "types": questions.TYPE_LABELS,
-        "base": drafts.fingerprint(spec),
+        "base": lessons.fingerprint(spec),
         "pools": quiz_draw.pool_rows(spec, parsed.questions),
         "graded": sum(1 for q in parsed.questions if q.graded),
         "errors": {}, "typed": {}, **context,
@@ -138,7 +139,7 @@ QUESTION_CHANGED = ("Someone else changed this quiz while you were editing, so n
 def _unchanged(draft: Draft, lesson: str, base: str, message: str = QUIZ_CHANGED) -> Draft:
     """Questions are addressed by position: refuse when the quiz changed since the page
     was shown (someone else moved or removed a question meanwhile)."""
-    if base != drafts.fingerprint(questions.quiz_lesson(draft, lesson)):
+    if base != lessons.fingerprint(questions.quiz_lesson(draft, lesson)):
         raise DraftError("form", message)
     return draft
 
@@ -182,7 +183,7 @@ def _question(request: Request, draft: Draft, spec: drafts.LessonSpec, number: i
               form: QuestionFormState, *, status_code: int = 200) -> Response:
     return render(request, "authoring/question.html", {
         "draft": draft, "lesson": spec, "number": number, "form": form,
-        "base": drafts.fingerprint(spec), "grade_choices": GRADE_CHOICES,
+        "base": lessons.fingerprint(spec), "grade_choices": GRADE_CHOICES,
         "types": questions.TYPE_LABELS, "preview_item": _preview_item(form)},
         status_code=status_code)
 
