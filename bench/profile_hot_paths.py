@@ -154,6 +154,9 @@ async def main_async(args: argparse.Namespace) -> None:
         nonlocal queries
         queries += 1
 
+    if app.state.db.is_sqlite:  # SQLite's BEGIN goes to the driver directly: counted here
+        event.listen(app.state.db.engine, "begin", _count)
+
     async with app.router.lifespan_context(app):
         client = Client(app)
         login = await client.request("GET", "/login")

@@ -46,19 +46,30 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE")
 
 @contextmanager
 def statements_of(engine) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
-    """Every SQL statement the app runs on ``engine`` inside the block."""
+    """Every SQL statement the app runs on ``engine`` inside the block, SQLite's BEGIN
+    included (the app sends that to the driver directly)."""
     from sqlalchemy import event
+
+    from app.db import sqlite_begin
 
     seen: list[str] = []
 
     def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
         seen.append(" ".join(statement.split()))
 
-    event.listen(engine, "before_cursor_execute", record)
+    def record_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        seen.append(sqlite_begin(conn))
+
+    listeners = [("before_cursor_execute", record)]
+    if engine.dialect.name == "sqlite":
+        listeners.append(("begin", record_begin))
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
 
 
 def writes_in(statements: list[str]) -> list[str]:
