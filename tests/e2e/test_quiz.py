@@ -11,8 +11,8 @@ from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from app.learning import service as learning
 from app.models import Lesson, Module, User
 from app.questions.spec import QType, Question
-from app.quizzes.grading import matching_answers
-from app.quizzes.service import live_questions
+from app.quizzes.quiz_store import live_questions
+from app.quizzes.responses import matching_answers
 
 pytestmark = pytest.mark.e2e
 
