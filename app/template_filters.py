@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from app.content.limits import measure, see_more_split
 from app.courses.urls import item_url
-from app.quizzes import grading
 from app.quizzes.render import (
     answer_html,
     describe_response,
@@ -17,6 +16,7 @@ from app.quizzes.render import (
     question_html,
     text_html,
 )
+from app.quizzes.responses import matching_answers
 from app.web import templates
 from app.workbooks.service import STATUS_LABELS
 
@@ -27,7 +27,7 @@ def _install_filters() -> None:
     templates.env.filters["describe_response"] = describe_response
     templates.env.filters["text_html"] = text_html
     templates.env.filters["answer_html"] = answer_html
-    templates.env.filters["matching_answers"] = grading.matching_answers
+    templates.env.filters["matching_answers"] = matching_answers
     templates.env.globals["item_url"] = item_url
     templates.env.globals["measure"] = measure
     templates.env.globals["see_more_split"] = see_more_split

@@ -30,7 +30,7 @@ from app.models import (
     utcnow,
 )
 from app.questions.spec import Choice, QType, Question
-from app.quizzes.service import sync_quiz
+from app.quizzes.quiz_store import sync_quiz
 from app.security.tokens import digest, new_token
 from tests.conftest import PASSWORD, csrf_from, login
 from tests.courses_data import small_spec

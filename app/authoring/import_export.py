@@ -20,7 +20,7 @@ from app.courses.spec import CourseSpec, LessonSpec, ModuleSpec, QuizSettings
 from app.learning import summary
 from app.models import Course, Lesson, Module, utcnow
 from app.questions.gift.reader import parse_gift
-from app.quizzes.service import get_quiz, quiz_settings, sync_quiz
+from app.quizzes.quiz_store import get_quiz, quiz_settings, sync_quiz
 
 
 @dataclass

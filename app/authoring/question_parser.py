@@ -33,7 +33,7 @@ from app.questions.gift.reader import parse_gift
 from app.questions.gift.syntax import MOODLE_FRACTIONS, GiftError
 from app.questions.gift.writer import write_gift
 from app.questions.spec import Choice, MatchPair, NumericalAnswer, QType, Question, TextFormat
-from app.quizzes.grading import parse_number
+from app.quizzes.responses import parse_number
 
 TEXT_MAX_CHARS = 5_000
 NAME_MAX_CHARS = 200

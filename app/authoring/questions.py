@@ -23,7 +23,7 @@ from app.questions.gift.reader import parse_gift
 from app.questions.gift.syntax import GiftError
 from app.questions.gift.writer import write_gift
 from app.questions.spec import QType, Question
-from app.quizzes.service import AttemptItem
+from app.quizzes.attempt_view import AttemptItem
 
 MAX_GIFT_BYTES = 1024 * 1024
 MAX_QUESTIONS = 200

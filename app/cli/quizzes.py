@@ -85,7 +85,7 @@ def _module_quiz_questions(session: Session, course: str, module: str,
     """The live questions of a module's quiz (``quiz`` may be empty when the module has
     only one); exits with a message naming the module's quizzes otherwise."""
     from app.quizzes.module_import import module_quizzes
-    from app.quizzes.service import live_questions
+    from app.quizzes.quiz_store import live_questions
 
     _, found_module = _course_module(session, course, module)
     quizzes = module_quizzes(session, module_id=found_module.id)

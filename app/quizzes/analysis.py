@@ -16,8 +16,8 @@ from sqlmodel import Session, col, select
 
 from app.models import QuizAnswer, QuizAttempt
 from app.questions.spec import QType, Question
+from app.quizzes.quiz_store import live_questions
 from app.quizzes.render import describe_response
-from app.quizzes.service import live_questions
 from app.recall.retention import Retention, retention
 
 RIGHT = 0.999  # a fraction at least this is a right answer

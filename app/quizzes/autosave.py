@@ -3,7 +3,7 @@ executive changes, and again when they leave a field), so it reads only what it 
 two queries built once (no ORM objects), writes at most one statement, and computes the
 progress it shows from what it read, without reading the attempt again.
 
-Its rules are ``service.save_answer``'s: an answer equal to the one stored writes nothing
+Its rules are ``attempts.save_answer``'s: an answer equal to the one stored writes nothing
 and takes no lock; a change is written only while the attempt, locked, is still open."""
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from sqlmodel import Session
 
 from app.models import Quiz, QuizAnswer, QuizAttempt, QuizQuestion, utcnow
 from app.questions.spec import QType, Question
-from app.quizzes import grading
 from app.quizzes.answer_store import (
     NOT_IN_ATTEMPT,
     TAKES_NO_ANSWER,
@@ -25,7 +24,8 @@ from app.quizzes.answer_store import (
     ensure_open,
     store_answer,
 )
-from app.quizzes.service import RawResponse, is_answered
+from app.quizzes.attempt_view import RawResponse, is_answered
+from app.quizzes.responses import parse_response
 
 _QUIZ = Quiz.__table__  # type: ignore[attr-defined]
 _ATTEMPT = QuizAttempt.__table__  # type: ignore[attr-defined]
@@ -90,7 +90,7 @@ class Autosaved:
 
 def save(session: Session, *, attempt: OpenAttempt, question_id: int, raw: RawResponse,
          now: datetime | None = None) -> Autosaved:
-    """Validate and store one answer as ``service.save_answer`` does, and count the
+    """Validate and store one answer as ``attempts.save_answer`` does, and count the
     progress as the attempt page does (``AttemptView``) once it is saved. Raises
     AttemptClosed when the attempt was submitted or its time is up."""
     now = now or utcnow()
@@ -111,7 +111,7 @@ def save(session: Session, *, attempt: OpenAttempt, question_id: int, raw: RawRe
         if not question.graded:
             error = TAKES_NO_ANSWER
         else:
-            _, error = grading.parse_response(question, raw)
+            _, error = parse_response(question, raw)
         if error is None:
             response = json.dumps(raw)
             if response != stored:

@@ -1,6 +1,6 @@
 """Question files (GIFT, Moodle XML) into a module from the command line: replace a module
 quiz's questions, or add a quiz to the module, from questions already read without
-errors. The quiz itself is kept in step by ``service.sync_quiz``."""
+errors. The quiz itself is kept in step by ``quiz_store.sync_quiz``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 from app.courses.spec import QuizSettings
 from app.models import Course, Lesson, utcnow
 from app.questions.spec import Question
-from app.quizzes.service import get_quiz, quiz_settings, sync_quiz
+from app.quizzes.quiz_store import get_quiz, quiz_settings, sync_quiz
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from app.content.markdown import render_markdown, sanitise_html
 from app.questions.spec import BLANK, QType, Question, TextFormat
-from app.quizzes import grading
+from app.quizzes.responses import matching_answers
 
 RawResponse = list[str] | dict[str, str] | None
 
@@ -93,7 +93,7 @@ def describe_response(question: Question, raw: RawResponse) -> str:
     if question.type == QType.truefalse:
         return {"true": "True", "false": "False"}.get(values[0] if values else "", "No answer")
     if question.type == QType.matching and isinstance(raw, dict):
-        answers = grading.matching_answers(question)
+        answers = matching_answers(question)
         prompts = [answer_words(p.question, p.question_format)
                    for p in question.pairs if p.question]
         parts = []

@@ -27,9 +27,10 @@ from app.learning.access import course_and_lesson_for, ensure_unlocked
 from app.learning.progress import CourseProgress, course_progress
 from app.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, User
 from app.questions.spec import QType
-from app.quizzes import autosave, service
+from app.quizzes import attempts, autosave, essay_grading, quiz_store
+from app.quizzes.answer_store import AttemptClosed, is_expired
+from app.quizzes.attempt_view import RawResponse, attempt_view, unanswered_message
 from app.quizzes.forms import AnswersForm, GradeForm, SubmitForm
-from app.quizzes.service import AttemptClosed, RawResponse
 from app.web import redirect, render
 
 router = APIRouter()
@@ -41,7 +42,7 @@ def _quiz_context(session: Session, user: User, slug: str, quiz_slug: str,
                   ) -> tuple[Course, Enrolment | None, Lesson, Quiz, CourseProgress]:
     course, enrolment, lesson = course_and_lesson_for(session, user, slug, quiz_slug,
                                                       kind="quiz")
-    quiz = service.get_quiz(session, lesson_id=lesson.id)
+    quiz = quiz_store.get_quiz(session, lesson_id=lesson.id)
     if quiz is None:
         raise HTTPException(status_code=404)
     progress = course_progress(session, course=course,
@@ -53,8 +54,8 @@ def _quiz_context(session: Session, user: User, slug: str, quiz_slug: str,
 
 def _attempt(session: Session, lesson: Lesson, user: User, number: int, *,
              lock: bool = False) -> QuizAttempt:
-    attempt = service.get_attempt(session, lesson_id=lesson.id, user_id=user.id,
-                                  number=number, lock=lock)
+    attempt = attempts.get_attempt(session, lesson_id=lesson.id, user_id=user.id,
+                                   number=number, lock=lock)
     if attempt is None:
         raise HTTPException(status_code=404)
     return attempt
@@ -82,9 +83,9 @@ def raw_answer(form: ImmutableMultiDict[str, str], question_id: int) -> RawRespo
 def quiz_page(request: Request, slug: str, quiz_slug: str, user: LearnerOrStaffUser,
               session: SessionDep) -> Response:
     _, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
-    status = service.quiz_status(session, quiz=quiz, user_id=user.id)
+    status = attempts.quiz_status(session, quiz=quiz, user_id=user.id)
     previous, following = progress.neighbours(lesson.id)
-    marked = {a.id: service.attempt_view(session, attempt=a).marked_part
+    marked = {a.id: attempt_view(session, attempt=a).marked_part
               for a in status.submitted if a.needs_grading}
     return render(request, "quizzes/quiz.html", {
         "progress": progress, "lesson": lesson, "quiz": quiz, "status": status,
@@ -97,9 +98,9 @@ def start(request: Request, slug: str, quiz_slug: str, user: ExecutiveUser,
           session: SessionDep, form: Annotated[CsrfForm, Form()]) -> Response:
     course, _, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
     try:
-        attempt = service.start_attempt(session, quiz=quiz, user_id=user.id)
+        attempt = attempts.start_attempt(session, quiz=quiz, user_id=user.id)
     except AttemptClosed as exc:
-        status = service.quiz_status(session, quiz=quiz, user_id=user.id)
+        status = attempts.quiz_status(session, quiz=quiz, user_id=user.id)
         return render(request, "quizzes/quiz.html", {
             "progress": progress, "lesson": lesson, "quiz": quiz, "status": status,
             "module": progress.module_of(lesson.id), "preview": False, "error": str(exc),
@@ -112,14 +113,14 @@ def attempt_page(request: Request, slug: str, quiz_slug: str, number: Ordinal,
                  user: ExecutiveUser, session: SessionDep, database: DatabaseDep) -> Response:
     course, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)
     attempt = _attempt(session, lesson, user, number)
-    if attempt.submitted_at is None and service.is_expired(attempt):
+    if attempt.submitted_at is None and is_expired(attempt):
         # Time is up: submit what was saved. This read request first hands back its
         # connection, so it never holds two (rare path; the write waits its turn).
         session.close()
         with database.session(write=True) as write:
             locked = _attempt(write, lesson, user, number, lock=True)
-            service.finish_if_expired(write, attempt=locked, course=course,
-                                      enrolment=enrolment, lesson=lesson)
+            attempts.finish_if_expired(write, attempt=locked, course=course,
+                                       enrolment=enrolment, lesson=lesson)
         return redirect(request, _attempt_url(course, lesson, attempt))
     return _render_attempt(request, session, progress, lesson, quiz, attempt, user)
 
@@ -130,18 +131,18 @@ def _render_attempt(request: Request, session: Session, progress: CourseProgress
                     posted: dict[int, RawResponse] | None = None,
                     unanswered: list[int] | None = None,
                     status_code: int = 200) -> Response:
-    view = service.attempt_view(session, attempt=attempt)
+    view = attempt_view(session, attempt=attempt)
     for item in view.items:  # show what was just typed, even when it was refused
         if posted and item.row.id in posted:
             item.raw = posted[item.row.id]
         if errors and item.row.id in errors:
             item.error = errors[item.row.id]
-    status = service.quiz_status(session, quiz=quiz, user_id=user.id)
+    status = attempts.quiz_status(session, quiz=quiz, user_id=user.id)
     return render(request, "quizzes/attempt.html", {
         "progress": progress, "lesson": lesson, "quiz": quiz, "view": view, "status": status,
         "reveal": status.reveal_answers(attempt), "has_errors": bool(errors),
         "unanswered": unanswered or [],
-        "unanswered_message": service.unanswered_message(unanswered) if unanswered else "",
+        "unanswered_message": unanswered_message(unanswered) if unanswered else "",
         "attempt_url": _attempt_url(progress.course, lesson, attempt)},
         status_code=status_code)
 
@@ -193,27 +194,27 @@ def submit(request: Request, slug: str, quiz_slug: str, number: Ordinal, user: E
         return redirect(request, url)
     errors: dict[int, str] = {}
     typed: dict[int, RawResponse] = {}
-    if not service.is_expired(attempt):
+    if not is_expired(attempt):
         answers = posted(form)
-        for item in service.attempt_view(session, attempt=attempt).items:
+        for item in attempt_view(session, attempt=attempt).items:
             raw = raw_answer(answers, item.row.id)
             if raw is None or not item.question.graded:
                 continue
             typed[item.row.id] = raw
-            error = service.save_answer(session, attempt=attempt, question_id=item.row.id,
-                                        raw=raw)
+            error = attempts.save_answer(session, attempt=attempt, question_id=item.row.id,
+                                         raw=raw)
             if error:
                 errors[item.row.id] = error
     if errors:
         return _render_attempt(request, session, progress, lesson, quiz, attempt, user,
                                errors=errors, posted=typed, status_code=400)
-    if form.confirm_unanswered != "1" and not service.is_expired(attempt):
-        missing = [i.number for i in service.attempt_view(session, attempt=attempt).unanswered]
+    if form.confirm_unanswered != "1" and not is_expired(attempt):
+        missing = [i.number for i in attempt_view(session, attempt=attempt).unanswered]
         if missing:
             return _render_attempt(request, session, progress, lesson, quiz, attempt, user,
                                    unanswered=missing, status_code=422)
-    service.submit_attempt(session, attempt=attempt, course=course, enrolment=enrolment,
-                           lesson=lesson)
+    attempts.submit_attempt(session, attempt=attempt, course=course, enrolment=enrolment,
+                            lesson=lesson)
     return redirect(request, url)
 
 
@@ -222,11 +223,11 @@ def submit(request: Request, slug: str, quiz_slug: str, number: Ordinal, user: E
 @router.get("/manage/grading")
 def grading_queue(request: Request, user: TrainerUser, session: SessionDep) -> Response:
     return render(request, "quizzes/grading.html",
-                  {"pending": service.pending_attempts(session)})
+                  {"pending": essay_grading.pending_attempts(session)})
 
 
 def _pending_or_404(session: Session, attempt_id: int, *, lock: bool = False) -> QuizAttempt:
-    attempt = service.get_attempt_by_id(session, attempt_id, lock=lock)
+    attempt = essay_grading.get_attempt_by_id(session, attempt_id, lock=lock)
     if attempt is None or attempt.submitted_at is None:
         raise HTTPException(status_code=404)
     return attempt
@@ -235,7 +236,7 @@ def _pending_or_404(session: Session, attempt_id: int, *, lock: bool = False) ->
 def _grade_page(request: Request, session: Session, attempt: QuizAttempt, *,
                 errors: dict[int, str] | None = None, values: dict[int, tuple[str, str]] | None
                 = None, status_code: int = 200) -> Response:
-    view = service.attempt_view(session, attempt=attempt)
+    view = attempt_view(session, attempt=attempt)
     learner = session.get(User, attempt.user_id)
     lesson = session.get(Lesson, attempt.lesson_id)
     return render(request, "quizzes/grade_attempt.html", {
@@ -253,7 +254,7 @@ def grade_form(request: Request, attempt_id: RowId, user: TrainerUser,
 def grade(request: Request, attempt_id: RowId, user: TrainerUser, session: SessionDep,
           form: Annotated[GradeForm, Form()]) -> Response:
     attempt = _pending_or_404(session, attempt_id, lock=True)
-    view = service.attempt_view(session, attempt=attempt)
+    view = attempt_view(session, attempt=attempt)
     marks = posted(form)
     grades: dict[int, tuple[float, str]] = {}
     errors: dict[int, str] = {}
@@ -277,5 +278,5 @@ def grade(request: Request, attempt_id: RowId, user: TrainerUser, session: Sessi
     if errors:
         return _grade_page(request, session, attempt, errors=errors, values=values,
                            status_code=400)
-    service.grade_essays(session, attempt=attempt, grades=grades, grader_id=user.id)
+    essay_grading.grade_essays(session, attempt=attempt, grades=grades, grader_id=user.id)
     return redirect(request, "/manage/grading", notice="graded")

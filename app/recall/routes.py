@@ -16,8 +16,8 @@ from sqlmodel import Session
 from app.content.forms import CsrfForm, posted
 from app.deps import ExecutiveUser, RowId, SessionDep
 from app.models import RecallCard, User, utcnow
-from app.quizzes import grading
-from app.quizzes import service as quizzes
+from app.quizzes import attempts, grading, quiz_store
+from app.quizzes.responses import parse_response
 from app.quizzes.routes import raw_answer
 from app.recall import service
 from app.recall.forms import CardAnswerForm, RatingForm
@@ -43,10 +43,10 @@ def _own_card(session: Session, user: User, card_id: int, kind: str) -> RecallCa
 def _reveal(session: Session, user: User, card: RecallCard) -> bool:
     """Right answers and feedback as the quiz's own setting reveals them to this
     executive (a quiz that never reveals them shows only right or wrong)."""
-    quiz = quizzes.get_quiz(session, lesson_id=card.lesson_id)
+    quiz = quiz_store.get_quiz(session, lesson_id=card.lesson_id)
     if quiz is None:
         return False
-    status = quizzes.quiz_status(session, quiz=quiz, user_id=user.id)
+    status = attempts.quiz_status(session, quiz=quiz, user_id=user.id)
     return any(status.reveal_answers(attempt) for attempt in status.submitted)
 
 
@@ -85,7 +85,7 @@ def answer(request: Request, card_id: RowId, user: ExecutiveUser, session: Sessi
     response = None
     if form.dont_know != "1":
         item.raw = raw
-        response, error = grading.parse_response(item.question, raw if raw is not None else [])
+        response, error = parse_response(item.question, raw if raw is not None else [])
         if error or response is None:
             item.error = error or MSG_NO_ANSWER
             return _page(request, session, user, view=view, status_code=422)

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from app.courses.urls import course_url
 from app.models import Course, Enrolment, Notification, Role, User
 from app.notifications.service import notify
-from app.quizzes.service import pending_attempts
+from app.quizzes.essay_grading import pending_attempts
 from app.reports.filters import ReportFilter
 from app.reports.service import figures, scope
 from app.workbooks.service import review_queue

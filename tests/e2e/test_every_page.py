@@ -31,7 +31,8 @@ from app.enrolments.service import enrol_users
 from app.learning.progress import get_enrolment
 from app.models import Lesson, Module, Role, User, utcnow
 from app.questions.spec import Choice, QType, Question
-from app.quizzes import service as quizzes
+from app.quizzes import attempts, quiz_store
+from app.quizzes.attempt_view import attempt_view
 from tests.courses_data import small_spec
 from tests.e2e.conftest import sign_in
 
@@ -160,22 +161,22 @@ def _essay_course(session: Any, executive: User) -> None:
     course.updated_at = utcnow()
     session.add(course)
     session.flush()
-    quizzes.sync_quiz(session, lesson=lesson, settings=QuizSettings(shuffle=False), questions=[
+    quiz_store.sync_quiz(session, lesson=lesson, settings=QuizSettings(shuffle=False), questions=[
         Question(type=QType.single, text="Which network suits a long post best?",
                  choices=[Choice("LinkedIn", 1.0), Choice("X", 0.0)]),
         Question(type=QType.essay, text="Describe your strategy for the next quarter."),
     ])
     enrol_users(session, course=course, users=[executive], due_date=None)
-    quiz = quizzes.get_quiz(session, lesson_id=lesson.id)
-    attempt = quizzes.start_attempt(session, quiz=quiz, user_id=executive.id)
-    view = quizzes.attempt_view(session, attempt=attempt)
+    quiz = quiz_store.get_quiz(session, lesson_id=lesson.id)
+    attempt = attempts.start_attempt(session, quiz=quiz, user_id=executive.id)
+    view = attempt_view(session, attempt=attempt)
     for item in view.items:
         raw = ["0"] if item.question.type == QType.single else ["Post weekly on LinkedIn."]
-        assert quizzes.save_answer(session, attempt=attempt, question_id=item.row.id,
-                                   raw=raw) is None
+        assert attempts.save_answer(session, attempt=attempt, question_id=item.row.id,
+                                    raw=raw) is None
     enrolment = get_enrolment(session, user_id=executive.id, course_id=course.id)
-    quizzes.submit_attempt(session, attempt=attempt, course=course, enrolment=enrolment,
-                           lesson=lesson)
+    attempts.submit_attempt(session, attempt=attempt, course=course, enrolment=enrolment,
+                            lesson=lesson)
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from app.learning.completion import complete_lesson
 from app.learning.progress import get_enrolment
 from app.models import Lesson, Module, User
 from app.questions.spec import QType, Question
-from app.quizzes.grading import matching_answers
-from app.quizzes.service import live_questions
+from app.quizzes.quiz_store import live_questions
+from app.quizzes.responses import matching_answers
 
 pytestmark = pytest.mark.e2e
 

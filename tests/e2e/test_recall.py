@@ -16,7 +16,7 @@ from app.learning.completion import complete_lesson
 from app.learning.progress import get_enrolment
 from app.models import Lesson, RecallCard, User, utcnow
 from app.questions.spec import QType
-from app.quizzes.service import live_questions
+from app.quizzes.quiz_store import live_questions
 from app.recall import service as recall
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_every_page import AXE, AXE_RUN

@@ -17,7 +17,7 @@ from app.learning.completion import complete_lesson
 from app.learning.progress import course_progress, get_enrolment, get_live_lesson
 from app.learning.reading import record_open, record_reading_time
 from app.models import Enrolment, Lesson, QuizAttempt, Role, utcnow
-from app.quizzes import service as quizzes
+from app.quizzes import attempts, quiz_store
 from tests.courses_data import SHIPPED, small_spec
 
 
@@ -89,13 +89,13 @@ def test_quiz_attempts_give_best_scores_per_executive(database, make_user, enrol
                                                    Lesson.kind == "quiz")
                               .order_by(Lesson.id)).all()
         one, two = quiz_lessons[0], quiz_lessons[1]
-        quiz = quizzes.get_quiz(s, lesson_id=one.id)
+        quiz = quiz_store.get_quiz(s, lesson_id=one.id)
         # a real attempt submitted empty: started, scored 0
-        attempt = quizzes.start_attempt(s, quiz=quiz, user_id=first.id)
+        attempt = attempts.start_attempt(s, quiz=quiz, user_id=first.id)
         enrolment = _enrolment(s, first, course)
         assert enrolment.started_at == attempt.started_at
-        quizzes.submit_attempt(s, attempt=attempt, course=course, enrolment=enrolment,
-                               lesson=one)
+        attempts.submit_attempt(s, attempt=attempt, course=course, enrolment=enrolment,
+                                lesson=one)
         enrolment = _enrolment(s, first, course)
         assert (enrolment.quizzes_scored, enrolment.quiz_best_total) == (1, 0.0)
         # better attempts later: the best score per quiz counts, once per quiz

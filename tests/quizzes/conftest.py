@@ -11,7 +11,7 @@ from app.db import Database
 from app.enrolments.service import enrol_users
 from app.models import Course, Lesson, Module, Role, User, utcnow
 from app.questions.spec import Choice, MatchPair, NumericalAnswer, QType, Question
-from app.quizzes.service import sync_quiz
+from app.quizzes.quiz_store import sync_quiz
 from tests.conftest import login
 from tests.courses_data import small_spec
 

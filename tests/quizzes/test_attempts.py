@@ -199,7 +199,7 @@ def test_an_answer_saved_after_the_submission_it_did_not_see_is_refused(
     """The autosave reads the attempt open, the submission lands before its write: the
     write, conditional on the locked attempt being open, stores nothing."""
     from app.quizzes import autosave
-    from app.quizzes.service import AttemptClosed
+    from app.quizzes.answer_store import AttemptClosed
 
     _, lesson, user = quiz_taker()
     q = _qids(database, lesson)

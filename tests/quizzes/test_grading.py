@@ -7,6 +7,14 @@ import pytest
 
 from app.questions.spec import BLANK, Choice, MatchPair, NumericalAnswer, QType, Question
 from app.quizzes.grading import (
+    Grade,
+    correct_answer_text,
+    grade,
+    numerical_answer_accepts,
+    quiz_percent,
+    short_answer_matches,
+)
+from app.quizzes.responses import (
     ESSAY_MAX_CHARS,
     MSG_ESSAY_TOO_LONG,
     MSG_NOT_A_CHOICE,
@@ -15,17 +23,11 @@ from app.quizzes.grading import (
     MSG_SHORT_TOO_LONG,
     MSG_UNREADABLE,
     SHORT_MAX_CHARS,
-    Grade,
-    correct_answer_text,
-    grade,
     matching_answers,
     matching_pair_indexes,
-    numerical_answer_accepts,
     parse_number,
     parse_response,
-    quiz_percent,
     response_form_values,
-    short_answer_matches,
 )
 
 # --- questions used throughout ------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from app.courses.spec import QuizSettings
 from app.enrolments.service import enrol_users
+from app.learning.progress import get_enrolment
 from app.models import Course, Lesson, QuizAnswer, QuizAttempt, QuizQuestion, Role
 from app.questions.gift.reader import parse_gift
 from app.questions.pools import (
@@ -22,8 +23,9 @@ from app.questions.pools import (
     pool_sizes,
 )
 from app.questions.spec import QType, Question
-from app.quizzes import service
+from app.quizzes import attempts, essay_grading, quiz_store
 from app.quizzes.analysis import item_analysis
+from app.quizzes.attempt_view import attempt_view
 from tests.conftest import csrf_from, login
 from tests.quizzes.conftest import QUIZ
 
@@ -193,9 +195,9 @@ def _executives(database, make_user, course: Course, count: int):  # type: ignor
 
 def _start(database, lesson: Lesson, user_id: int, seed: int) -> QuizAttempt:  # type: ignore[no-untyped-def]
     with database.session(write=True) as s:
-        quiz = service.get_quiz(s, lesson_id=lesson.id)
+        quiz = quiz_store.get_quiz(s, lesson_id=lesson.id)
         assert quiz is not None
-        attempt = service.start_attempt(s, quiz=quiz, user_id=user_id, rng=random.Random(seed))
+        attempt = attempts.start_attempt(s, quiz=quiz, user_id=user_id, rng=random.Random(seed))
         s.flush()
         s.expunge(attempt)
         return attempt
@@ -205,17 +207,17 @@ def _submit(database, course: Course, lesson: Lesson, attempt: QuizAttempt,  # t
             right: set[int]) -> QuizAttempt:
     """Answer the attempt's questions in ``right`` right, the others wrong, and submit."""
     with database.session(write=True) as s:
-        live = service.get_attempt_by_id(s, attempt.id)
+        live = essay_grading.get_attempt_by_id(s, attempt.id)
         assert live is not None
         for question_id in _layout(live):
             data = json.loads(s.get(QuizQuestion, question_id).data)
             if data["type"] == QType.truefalse.value:
                 answer = "true" if question_id in right else "false"
-                assert service.save_answer(s, attempt=live, question_id=question_id,
-                                           raw=[answer]) is None
-        enrolment = service.get_enrolment(s, user_id=live.user_id, course_id=course.id)
-        service.submit_attempt(s, attempt=live, course=s.get(Course, course.id),
-                               enrolment=enrolment, lesson=s.get(Lesson, lesson.id))
+                assert attempts.save_answer(s, attempt=live, question_id=question_id,
+                                            raw=[answer]) is None
+        enrolment = get_enrolment(s, user_id=live.user_id, course_id=course.id)
+        attempts.submit_attempt(s, attempt=live, course=s.get(Course, course.id),
+                                enrolment=enrolment, lesson=s.get(Lesson, lesson.id))
         s.flush()
         s.expunge(live)
         return live
@@ -266,7 +268,7 @@ def test_item_analysis_counts_only_attempts_that_drew_a_question(database, make_
         _submit(database, course, lesson, attempt, right=set(_layout(attempt)))
     with database.session() as s:
         stats = item_analysis(s, lesson_id=lesson.id)
-        ids = [row.id for row, q in service.live_questions(s, lesson_id=lesson.id) if q.graded]
+        ids = [row.id for row, q in quiz_store.live_questions(s, lesson_id=lesson.id) if q.graded]
     assert len(stats) == 12
     for row_id, item in zip(ids, stats, strict=True):
         assert item.drawn == item.answers == item.right == item.executives == drawn.get(row_id, 0)
@@ -283,12 +285,12 @@ def test_an_attempt_keeps_its_draw_across_a_publish(database, make_user, quiz_co
     for question in changed:
         question.text = question.text.replace("is true", "holds")
     with database.session(write=True) as s:  # a publish: old rows retired, new ones added
-        assert service.sync_quiz(s, lesson=s.get(Lesson, lesson.id), settings=SETTINGS,
-                                 questions=changed)
+        assert quiz_store.sync_quiz(s, lesson=s.get(Lesson, lesson.id), settings=SETTINGS,
+                                    questions=changed)
     with database.session() as s:
         retired = s.exec(select(QuizQuestion).where(col(QuizQuestion.id).in_(before))).all()
         assert all(row.retired_at is not None for row in retired)
-        view = service.attempt_view(s, attempt=service.get_attempt_by_id(s, attempt.id))
+        view = attempt_view(s, attempt=essay_grading.get_attempt_by_id(s, attempt.id))
         assert [item.row.id for item in view.items] == before
         assert all("is true" in item.question.text for item in view.graded_items)
     done = _submit(database, course, lesson, attempt, right=set(before))
@@ -296,7 +298,7 @@ def test_an_attempt_keeps_its_draw_across_a_publish(database, make_user, quiz_co
     after = _start(database, lesson, user.id, seed=11)
     assert not set(_layout(after)) & set(before)  # the next attempt draws the new questions
     with database.session() as s:
-        view = service.attempt_view(s, attempt=service.get_attempt_by_id(s, after.id))
+        view = attempt_view(s, attempt=essay_grading.get_attempt_by_id(s, after.id))
     assert len(view.graded_items) == 5
     assert all("holds" in item.question.text for item in view.graded_items)
 

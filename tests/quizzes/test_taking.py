@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from app.models import QuizAnswer, QuizAttempt, QuizQuestion, Role
 from app.questions.spec import Choice, QType, Question
-from app.quizzes.service import unanswered_message
+from app.quizzes.attempt_view import unanswered_message
 from tests.conftest import csrf_from, login
 from tests.quizzes.conftest import QUIZ
 

@@ -15,7 +15,7 @@ from app.db import Database
 from app.enrolments.service import enrol_users
 from app.models import Course, Lesson, Module, QuizQuestion, RecallCard, Role, User, utcnow
 from app.questions.spec import Choice, NumericalAnswer, QType, Question
-from app.quizzes.service import sync_quiz
+from app.quizzes.quiz_store import sync_quiz
 from app.recall import scheduling
 from tests.courses_data import small_spec
 

@@ -52,7 +52,7 @@ from app.enrolments.service import enrol_users
 from app.learning.completion import complete_lesson
 from app.learning.reading import record_open, record_reading_time
 from app.models import Course, Enrolment, Lesson, Role, User, Workbook
-from app.quizzes import service as quizzes
+from app.quizzes import attempts, quiz_store
 from tests.conftest import login
 
 ESSENTIALS, BRAND = "essentials", "brand"
@@ -262,21 +262,21 @@ class Progress:
         moment first, so the quiz service's own completion (stamped "now") changes
         nothing."""
         lesson = self.lesson(slug)
-        quiz = quizzes.get_quiz(self.session, lesson_id=lesson.id)
+        quiz = quiz_store.get_quiz(self.session, lesson_id=lesson.id)
         assert quiz is not None
-        attempt = quizzes.start_attempt(self.session, quiz=quiz, user_id=self.user.id,
-                                        now=started)
-        for row, question in quizzes.live_questions(self.session, lesson_id=lesson.id):
-            error = quizzes.save_answer(self.session, attempt=attempt, question_id=row.id,
-                                        raw=answers[question.name], now=started)
+        attempt = attempts.start_attempt(self.session, quiz=quiz, user_id=self.user.id,
+                                         now=started)
+        for row, question in quiz_store.live_questions(self.session, lesson_id=lesson.id):
+            error = attempts.save_answer(self.session, attempt=attempt, question_id=row.id,
+                                         raw=answers[question.name], now=started)
             assert error is None, error
         if submitted is None:
             return None
         right = sum(answers[name] == RIGHT[name] for name in RIGHT)
         if right * 50 >= quiz.pass_mark:
             self.complete(slug, submitted)
-        quizzes.submit_attempt(self.session, attempt=attempt, course=self.course,
-                               enrolment=self.enrolment, lesson=lesson, now=submitted)
+        attempts.submit_attempt(self.session, attempt=attempt, course=self.course,
+                                enrolment=self.enrolment, lesson=lesson, now=submitted)
         self.session.refresh(attempt)
         assert attempt.score == right * 50.0
         return attempt.score

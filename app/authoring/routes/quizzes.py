@@ -23,7 +23,7 @@ from app.models import User
 from app.questions.pools import pool_name
 from app.questions.spec import QType
 from app.quizzes.analysis import item_analysis
-from app.quizzes.service import get_quiz
+from app.quizzes.quiz_store import get_quiz
 from app.web import redirect, render
 
 router = APIRouter()

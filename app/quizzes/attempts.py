@@ -1,4 +1,5 @@
-"""Quizzes in the database and attempts at them.
+"""An executive's attempts at a quiz: where they stand (``QuizStatus``), starting one,
+saving its answers, and submitting it.
 
 An attempt is started, saved answer by answer, and submitted once: the submission is a
 single conditional UPDATE (``submitted_at IS NULL``), so two tabs or a double click record
@@ -10,18 +11,16 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from app.courses.spec import QuizReveal, QuizSettings, ScorePolicy
-from app.courses.urls import quiz_url
+from app.courses.spec import QuizReveal, ScorePolicy
 from app.learning import summary
 from app.learning.completion import complete_lesson
-from app.learning.progress import get_enrolment
 from app.models import (
     Course,
     Enrolment,
@@ -32,11 +31,10 @@ from app.models import (
     QuizQuestion,
     utcnow,
 )
-from app.notifications.service import notify
-from app.questions.pools import PoolDraw, draw_questions, drawn_count
+from app.questions.pools import draw_questions, drawn_count
 from app.questions.spec import QType, Question
 from app.quizzes import grading
-from app.quizzes.answer_store import (  # AttemptClosed and is_expired: the routes' too
+from app.quizzes.answer_store import (
     NOT_IN_ATTEMPT,
     TAKES_NO_ANSWER,
     AttemptClosed,
@@ -44,69 +42,10 @@ from app.quizzes.answer_store import (  # AttemptClosed and is_expired: the rout
     is_expired,
     store_answer,
 )
+from app.quizzes.attempt_view import RawResponse, attempt_view
+from app.quizzes.quiz_store import live_questions, quiz_pools
+from app.quizzes.responses import matching_answers, parse_response
 from app.recall import service as recall
-
-RawResponse = list[str] | dict[str, str]
-
-
-
-
-# Storage -------------------------------------------------------------------------------
-
-def sync_quiz(session: Session, *, lesson: Lesson, settings: QuizSettings,
-              questions: list[Question], now: datetime | None = None) -> bool:
-    """Store a quiz's settings and questions. Returns True when the questions changed (the
-    old rows are retired, never deleted: attempts keep the questions they started with)."""
-    now = now or utcnow()
-    quiz = session.get(Quiz, lesson.id) or Quiz(lesson_id=lesson.id)
-    quiz.pass_mark, quiz.attempts_allowed = settings.pass_mark, settings.attempts
-    quiz.shuffle, quiz.time_limit_minutes = settings.shuffle, settings.time_limit
-    quiz.score_policy, quiz.reveal = settings.score.value, settings.reveal.value
-    quiz.draw = settings.draw
-    quiz.pools = json.dumps([asdict(p) for p in settings.pools]) if settings.pools else None
-    session.add(quiz)
-    current = live_questions(session, lesson_id=lesson.id)
-    wanted = [_canonical(q) for q in questions]
-    if [_canonical(q) for _, q in current] == wanted:
-        return False
-    for row, _ in current:
-        row.retired_at = now
-        session.add(row)
-    for position, question in enumerate(questions, start=1):
-        session.add(QuizQuestion(lesson_id=lesson.id, position=position,
-                                 qtype=question.type.value, data=json.dumps(question.to_dict()),
-                                 created_at=now))
-    session.flush()
-    return True
-
-
-def _canonical(question: Question) -> str:
-    data = question.to_dict()
-    data.pop("line", None)
-    return json.dumps(data, sort_keys=True)
-
-
-def live_questions(session: Session, *, lesson_id: int) -> list[tuple[QuizQuestion, Question]]:
-    rows = session.exec(select(QuizQuestion).where(QuizQuestion.lesson_id == lesson_id,
-                                                   col(QuizQuestion.retired_at).is_(None))
-                        .order_by(QuizQuestion.position)).all()
-    return [(row, Question.from_dict(json.loads(row.data))) for row in rows]
-
-
-def get_quiz(session: Session, *, lesson_id: int) -> Quiz | None:
-    return session.get(Quiz, lesson_id)
-
-
-def quiz_settings(quiz: Quiz) -> QuizSettings:
-    return QuizSettings(pass_mark=quiz.pass_mark, attempts=quiz.attempts_allowed,
-                        shuffle=quiz.shuffle, time_limit=quiz.time_limit_minutes,
-                        score=ScorePolicy(quiz.score_policy), reveal=QuizReveal(quiz.reveal),
-                        draw=quiz.draw, pools=quiz_pools(quiz))
-
-
-def quiz_pools(quiz: Quiz) -> list[PoolDraw]:
-    return [PoolDraw(**pool) for pool in json.loads(quiz.pools)] if quiz.pools else []
-
 
 # Status --------------------------------------------------------------------------------
 
@@ -237,7 +176,7 @@ def _order(question: Question, shuffle: bool, rng: random.Random) -> list[int]:
     if question.type in (QType.single, QType.multiple):
         size = len(question.choices)
     elif question.type == QType.matching:
-        size = len(grading.matching_answers(question))
+        size = len(matching_answers(question))
     else:
         return []
     order = list(range(size))
@@ -258,132 +197,6 @@ def get_attempt(session: Session, *, lesson_id: int, user_id: int, number: int,
     return session.exec(query).first()
 
 
-@dataclass
-class AttemptItem:
-    number: int  # as shown: question 1, 2, … (descriptions are not numbered)
-    row: QuizQuestion
-    question: Question
-    order: list[int]
-    raw: RawResponse | None = None
-    answer: QuizAnswer | None = None
-    grade: grading.Grade | None = None
-    error: str | None = None
-
-    @property
-    def fraction(self) -> float | None:
-        return self.answer.fraction if self.answer else (0.0 if self.question.auto_graded
-                                                           else None)
-
-    @property
-    def answered(self) -> bool:
-        return self.question.graded and is_answered(self.raw)
-
-
-def is_answered(raw: RawResponse | None) -> bool:
-    """Whether a response gives anything: a choice, some text, one pair matched."""
-    if isinstance(raw, dict):
-        return any(str(v).strip() for v in raw.values())
-    if isinstance(raw, list):
-        return any(str(v).strip() for v in raw)
-    return False
-
-
-def unanswered_message(numbers: list[int]) -> str:
-    """"Question 4 is unanswered." / "Questions 2, 4 and 7 are unanswered." """
-    if len(numbers) == 1:
-        return f"Question {numbers[0]} is unanswered."
-    listed = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
-    return f"Questions {listed} are unanswered."
-
-
-@dataclass(frozen=True)
-class MarkedPart:
-    """A submitted attempt's marks so far, while essays wait for a trainer (each question
-    is worth one mark)."""
-
-    marks: float
-    out_of: int
-    waiting: int
-
-    @property
-    def marks_text(self) -> str:
-        value = round(self.marks, 1)
-        return str(int(value)) if value == int(value) else str(value)
-
-
-@dataclass
-class AttemptView:
-    attempt: QuizAttempt
-    items: list[AttemptItem] = field(default_factory=list)
-
-    @property
-    def graded_items(self) -> list[AttemptItem]:
-        return [i for i in self.items if i.question.graded]
-
-    @property
-    def answered_count(self) -> int:
-        return sum(1 for i in self.graded_items if i.answered)
-
-    @property
-    def unanswered(self) -> list[AttemptItem]:
-        return [i for i in self.graded_items if not i.answered]
-
-    @property
-    def pages(self) -> list[list[AttemptItem]]:
-        """One page per question, each with the descriptions shown before it (trailing
-        descriptions join the last page)."""
-        pages: list[list[AttemptItem]] = []
-        waiting: list[AttemptItem] = []
-        for item in self.items:
-            waiting.append(item)
-            if item.question.graded:
-                pages.append(waiting)
-                waiting = []
-        if waiting:
-            if pages:
-                pages[-1].extend(waiting)
-            else:
-                pages.append(waiting)
-        return pages
-
-    @property
-    def marked_part(self) -> MarkedPart:
-        marked = [i.fraction for i in self.graded_items if i.fraction is not None]
-        return MarkedPart(marks=sum(marked), out_of=len(marked),
-                          waiting=len(self.graded_items) - len(marked))
-
-
-def attempt_view(session: Session, *, attempt: QuizAttempt) -> AttemptView:
-    layout = json.loads(attempt.layout)
-    ids = [entry["id"] for entry in layout]
-    rows: dict[int, QuizQuestion] = {}
-    answers: dict[int, QuizAnswer] = {}
-    for row, answer in session.exec(  # the attempt's questions and answers, one query
-            select(QuizQuestion, QuizAnswer)
-            .outerjoin(QuizAnswer, (col(QuizAnswer.question_id) == QuizQuestion.id)
-                       & (col(QuizAnswer.attempt_id) == attempt.id))
-            .where(col(QuizQuestion.id).in_(ids))):
-        rows[row.id] = row
-        if answer is not None:
-            answers[row.id] = answer
-    view = AttemptView(attempt=attempt)
-    number = 0
-    for entry in layout:
-        row = rows[entry["id"]]
-        question = Question.from_dict(json.loads(row.data))
-        if question.graded:
-            number += 1
-        answer = answers.get(row.id)
-        raw = json.loads(answer.response) if answer else None
-        item = AttemptItem(number=number, row=row, question=question, order=entry["order"],
-                           raw=raw, answer=answer)
-        if attempt.submitted_at is not None and question.graded:
-            response = grading.parse_response(question, raw)[0] if raw is not None else None
-            item.grade = grading.grade(question, response)
-        view.items.append(item)
-    return view
-
-
 def save_answer(session: Session, *, attempt: QuizAttempt, question_id: int,
                 raw: RawResponse, now: datetime | None = None) -> str | None:
     """Validate and store one answer; returns a message for the learner if refused.
@@ -400,7 +213,7 @@ def save_answer(session: Session, *, attempt: QuizAttempt, question_id: int,
     question = Question.from_dict(json.loads(row.data))
     if not question.graded:
         return TAKES_NO_ANSWER
-    _, error = grading.parse_response(question, raw)
+    _, error = parse_response(question, raw)
     if error:
         return error
     response = json.dumps(raw)
@@ -435,7 +248,7 @@ def _grade(session: Session, *, attempt: QuizAttempt, course: Course,
     marks: list[tuple[float | None, float]] = []
     for item in view.graded_items:
         raw = item.raw
-        response = grading.parse_response(item.question, raw)[0] if raw is not None else None
+        response = parse_response(item.question, raw)[0] if raw is not None else None
         result = grading.grade(item.question, response)
         fraction = result.fraction
         if item.question.type == QType.essay and raw is None:
@@ -452,13 +265,16 @@ def _grade(session: Session, *, attempt: QuizAttempt, course: Course,
         answers=[(item.row.id, item.question.type.value, item.answer.fraction)
                  for item in view.graded_items if item.answer is not None],
         now=attempt.submitted_at)
-    _record_score(session, attempt=attempt, marks=marks, course=course, enrolment=enrolment,
-                  lesson=lesson)
+    record_score(session, attempt=attempt, marks=marks, course=course, enrolment=enrolment,
+                 lesson=lesson)
 
 
-def _record_score(session: Session, *, attempt: QuizAttempt,
-                  marks: list[tuple[float | None, float]], course: Course,
-                  enrolment: Enrolment | None, lesson: Lesson) -> None:
+def record_score(session: Session, *, attempt: QuizAttempt,
+                 marks: list[tuple[float | None, float]], course: Course,
+                 enrolment: Enrolment | None, lesson: Lesson) -> None:
+    """Score a submitted attempt from each graded question's ``(fraction, max_mark)``:
+    pending while an essay waits for a trainer, else passed or not; a passed quiz completes
+    the lesson. On submission, and again when a trainer grades the essays."""
     quiz = session.get(Quiz, attempt.lesson_id)
     assert quiz is not None
     score = grading.quiz_percent(marks) if marks else 100.0
@@ -483,71 +299,3 @@ def finish_if_expired(session: Session, *, attempt: QuizAttempt, course: Course,
                        lesson=lesson, now=now)
         return True
     return False
-
-
-
-
-# Grading essays --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PendingAttempt:
-    attempt: QuizAttempt
-    user_name: str
-    course: Course
-    lesson: Lesson
-
-
-def pending_attempts(session: Session) -> list[PendingAttempt]:
-    """Submitted attempts waiting for a trainer, oldest first."""
-    from app.models import User
-
-    rows = session.exec(
-        select(QuizAttempt, User.full_name, Course, Lesson)
-        .join(User, User.id == QuizAttempt.user_id)
-        .join(Lesson, Lesson.id == QuizAttempt.lesson_id)
-        .join(Course, Course.id == Lesson.course_id)
-        .where(col(QuizAttempt.needs_grading).is_(True))
-        .order_by(QuizAttempt.submitted_at)).all()
-    return [PendingAttempt(a, name, c, les) for a, name, c, les in rows]
-
-
-def get_attempt_by_id(session: Session, attempt_id: int, *,
-                      lock: bool = False) -> QuizAttempt | None:
-    query = select(QuizAttempt).where(QuizAttempt.id == attempt_id)
-    if lock:
-        query = query.with_for_update()
-    return session.exec(query).first()
-
-
-def grade_essays(session: Session, *, attempt: QuizAttempt,
-                 grades: dict[int, tuple[float, str]],
-                 grader_id: int) -> None:
-    """Record a trainer's marks (fraction 0 to 1 and comment per essay question id); once no
-    answer is left ungraded, the attempt gets its score and may pass the quiz."""
-    answers = {a.question_id: a for a in session.exec(
-        select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))}
-    for question_id, (fraction, comment) in grades.items():
-        answer = answers.get(question_id)
-        if answer is None:
-            continue
-        answer.fraction = min(1.0, max(0.0, fraction))
-        answer.grader_comment = comment or None
-        answer.graded_by_id = grader_id
-        answer.updated_at = utcnow()
-        session.add(answer)
-    session.flush()
-    view = attempt_view(session, attempt=attempt)
-    marks = [(item.answer.fraction if item.answer else 0.0, 1.0) for item in view.graded_items]
-    lesson = session.get(Lesson, attempt.lesson_id)
-    assert lesson is not None
-    course = session.get(Course, lesson.course_id)
-    assert course is not None
-    enrolment = get_enrolment(session, user_id=attempt.user_id, course_id=course.id)
-    _record_score(session, attempt=attempt, marks=marks, course=course, enrolment=enrolment,
-                  lesson=lesson)
-    if attempt.score is not None:
-        notify(session, user_id=attempt.user_id, kind="essay-graded",
-               params={"quiz": lesson.title, "course": course.title, "score": attempt.score,
-                       "passed": bool(attempt.passed)},
-               link=f"{quiz_url(course.slug, lesson.slug)}/attempts/{attempt.number}",
-               dedupe_key=f"essay-graded:{attempt.id}")
