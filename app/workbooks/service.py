@@ -55,17 +55,10 @@ def dump(data: dict[str, Any]) -> str:
 _WORKBOOK_OF = select(Workbook).where(Workbook.user_id == bindparam("workbook_user"),
                                       Workbook.kind == bindparam("workbook_kind"))
 _WORKBOOK = Workbook.__table__  # type: ignore[attr-defined]
-# The row is matched through a subquery that skips it while another transaction holds
-# it (PostgreSQL; SQLite has one writer and no row locks): a save that would have to
-# wait only to find the draft changed waits once, in the lock-and-merge that follows.
 _REPLACE_DRAFT = (
     update(_WORKBOOK)
-    .where(_WORKBOOK.c.id == (
-        select(_WORKBOOK.c.id)
-        .where(_WORKBOOK.c.id == bindparam("workbook_id"),
-               _WORKBOOK.c.draft == bindparam("draft_read"))
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()))
+    .where(_WORKBOOK.c.id == bindparam("workbook_id"),
+           _WORKBOOK.c.draft == bindparam("draft_read"))
     .values(draft=bindparam("draft_new"), updated_at=bindparam("saved_at"))
     .returning(_WORKBOOK.c.status))
 _LOCK_WORKBOOK_OF = (_WORKBOOK_OF.with_for_update()
@@ -86,7 +79,7 @@ def open_for_update(session: Session, *, user_id: int, kind: str,
     """The executive's workbook of ``kind``, created if missing, locked for this
     transaction (on PostgreSQL), so two tabs saving at once never lose each other's answers."""
     params = {"workbook_user": user_id, "workbook_kind": kind}
-    # locked first: an INSERT that conflicts with a row being saved would wait for it too
+    # an existing workbook (the usual case): locked in one statement, no INSERT tried
     workbook = session.exec(_LOCK_WORKBOOK_OF, params=params).first()
     if workbook is not None:
         return workbook
@@ -116,9 +109,8 @@ def replace_draft(session: Session, *, workbook: Workbook, data: dict[str, Any],
                   now: datetime | None = None) -> bool:
     """Write ``data`` as the draft of ``workbook`` if its draft in the database is still
     the one read into ``workbook``: one statement, the condition checked by the database,
-    no row locked first. False (nothing written) if another save came first, is under
-    way (it is not waited for) or the workbook is gone; then lock it with
-    :func:`open_for_update` and merge again. On
+    no row locked first. False (nothing written) if another save came first or the
+    workbook is gone; then lock it with :func:`open_for_update` and merge again. On
     success ``workbook`` holds what the row now holds (draft, time, status)."""
     now = now or utcnow()
     text = dump(data)

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
-from sqlalchemy import text as sql
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from app.db import Database
 from app.models import Role, User, Workbook, WorkbookVersion
@@ -20,7 +19,6 @@ from app.persona.definition import STEPS
 from app.workbooks import service as workbooks
 from app.workbooks.schema import MAX_ANSWER
 from tests.conftest import csrf_from, form_post, login
-from tests.dbutil import backend
 from tests.persona.conftest import VALID, fill_persona, save_step
 
 MakeUser = Callable[..., User]
@@ -603,34 +601,3 @@ def test_an_autosave_keeps_the_trainers_comments_in_the_stepper(client, new_clie
                      response.text)
     assert re.search(r'<li class="stepper-done"><a href="/persona/steps/linkedin-profile"',
                      response.text)
-
-
-@pytest.mark.skipif(backend() != "postgresql", reason="row locks: PostgreSQL")
-def test_a_save_never_waits_for_another_under_way_only_to_find_the_draft_changed(
-        make_user, database) -> None:
-    """While another save holds the workbook's row, the one-statement write skips it at
-    once (it would find the draft changed after the wait) and the caller locks and
-    merges: one wait, not two. With a lock timeout set, a statement that waited would
-    fail instead of answering False."""
-    user = make_user(Role.executive)
-    with database.session(write=True) as session:
-        book = workbooks.open_for_update(session, user_id=user.id, kind="persona")
-        workbooks.save_draft(session, workbook=book, data={"role": "Chief Executive"})
-    with database.session() as session:
-        read = workbooks.get_workbook(session, user_id=user.id, kind="persona")
-    assert read is not None
-    holder = Session(database.engine)
-    try:
-        workbooks.open_for_update(holder, user_id=user.id, kind="persona")  # row held
-        with database.session(write=True) as session:
-            session.exec(sql("SET LOCAL lock_timeout = '200ms'"))
-            assert workbooks.replace_draft(session, workbook=read,
-                                           data={"role": "Chief Operating Officer"}) is False
-    finally:
-        holder.rollback()
-        holder.close()
-    assert draft_of(database, user) == {"role": "Chief Executive"}
-    with database.session(write=True) as session:  # unheld, the same write goes through
-        assert workbooks.replace_draft(session, workbook=read,
-                                       data={"role": "Chief Operating Officer"}) is True
-    assert draft_of(database, user) == {"role": "Chief Operating Officer"}
