@@ -16,6 +16,25 @@ if TYPE_CHECKING:
 
 quizzes_cli = typer.Typer(help="Quizzes in Moodle GIFT and Moodle XML files.", no_args_is_help=True)
 
+# The options every command here shares: which module quiz, and where an export goes.
+CourseSlug = Annotated[str, typer.Option("--course", help="Course slug.")]
+ModuleSlug = Annotated[str, typer.Option("--module", help="Module slug.")]
+QuizToReplace = Annotated[str, typer.Option(
+    "--quiz", help="Quiz slug (default: the module's quiz, or MODULE-quiz).")]
+QuizToExport = Annotated[str, typer.Option(
+    "--quiz", help="Quiz slug (default: the module's only quiz).")]
+OutFile = Annotated[Path | None, typer.Option(
+    "--out", help="File to write (default: standard output).")]
+
+
+def _write_out(text: str, out: Path | None, *, count: int) -> None:
+    """An export to ``out``, or to standard output without one."""
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote {count} question(s) to {out}.", err=True)
+
 
 def _course_module(session: Session, course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
     from sqlmodel import col, select
@@ -39,10 +58,9 @@ def _course_module(session: Session, course_slug: str, module_slug: str):  # typ
 @quizzes_cli.command("import-gift")
 def quizzes_import_gift(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-    course: Annotated[str, typer.Option("--course", help="Course slug.")],
-    module: Annotated[str, typer.Option("--module", help="Module slug.")],
-    quiz: Annotated[str, typer.Option("--quiz", help="Quiz slug (default: the module's "
-                                                     "quiz, or MODULE-quiz).")] = "",
+    course: CourseSlug,
+    module: ModuleSlug,
+    quiz: QuizToReplace = "",
     title: Annotated[str, typer.Option("--title", help="Title of a new quiz.")] = "",
 ) -> None:
     """Replace a module quiz's questions with those of a GIFT file (all or nothing)."""
@@ -100,12 +118,10 @@ def _module_quiz_questions(session: Session, course: str, module: str,
 
 @quizzes_cli.command("export-gift")
 def quizzes_export_gift(
-    course: Annotated[str, typer.Option("--course", help="Course slug.")],
-    module: Annotated[str, typer.Option("--module", help="Module slug.")],
-    quiz: Annotated[str, typer.Option("--quiz", help="Quiz slug (default: the module's "
-                                                     "only quiz).")] = "",
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: "
-                                                           "standard output).")] = None,
+    course: CourseSlug,
+    module: ModuleSlug,
+    quiz: QuizToExport = "",
+    out: OutFile = None,
 ) -> None:
     """Write a module quiz's questions as GIFT that Moodle can import."""
     from app.questions.gift.writer import write_gift
@@ -113,11 +129,7 @@ def quizzes_export_gift(
     with transaction(settings_or_exit()) as session:
         questions = _module_quiz_questions(session, course, module, quiz)
     text = write_gift(questions)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        typer.echo(f"Wrote {len(questions)} question(s) to {out}.", err=True)
+    _write_out(text, out, count=len(questions))
 
 
 # Larger than the quiz editor's limit: files read from disk may embed many images.
@@ -127,10 +139,9 @@ CLI_MAX_XML_BYTES = 20 * 1024 * 1024
 @quizzes_cli.command("import-xml")
 def quizzes_import_xml(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-    course: Annotated[str, typer.Option("--course", help="Course slug.")],
-    module: Annotated[str, typer.Option("--module", help="Module slug.")],
-    quiz: Annotated[str, typer.Option("--quiz", help="Quiz slug (default: the module's "
-                                                     "quiz, or MODULE-quiz).")] = "",
+    course: CourseSlug,
+    module: ModuleSlug,
+    quiz: QuizToReplace = "",
     title: Annotated[str, typer.Option("--title", help="Title of a new quiz.")] = "",
 ) -> None:
     """Replace a module quiz's questions with those of a Moodle XML file (all or nothing;
@@ -178,12 +189,10 @@ def quizzes_import_xml(
 
 @quizzes_cli.command("export-xml")
 def quizzes_export_xml(
-    course: Annotated[str, typer.Option("--course", help="Course slug.")],
-    module: Annotated[str, typer.Option("--module", help="Module slug.")],
-    quiz: Annotated[str, typer.Option("--quiz", help="Quiz slug (default: the module's "
-                                                     "only quiz).")] = "",
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: "
-                                                           "standard output).")] = None,
+    course: CourseSlug,
+    module: ModuleSlug,
+    quiz: QuizToExport = "",
+    out: OutFile = None,
 ) -> None:
     """Write a module quiz's questions as Moodle XML (images embedded)."""
     from app.courses.service import course_assets
@@ -194,8 +203,4 @@ def quizzes_export_xml(
         questions = _module_quiz_questions(session, course, module, quiz)
         text = write_moodle_xml(questions, images=course_assets(session, course),
                                 image_prefix=asset_url(course, ""))
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        typer.echo(f"Wrote {len(questions)} question(s) to {out}.", err=True)
+    _write_out(text, out, count=len(questions))
