@@ -7,17 +7,18 @@ routes and fails for a route that has none.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
-from functools import partial
-from typing import Annotated
+from functools import partial, wraps
+from typing import Annotated, Any
 
-from fastapi import BackgroundTasks, Depends, HTTPException, Path, Request
+from fastapi import BackgroundTasks, Depends, HTTPException, Path, Request, Response
 from sqlmodel import Session
 
 from app.auth import service as auth_service
 from app.config import Settings
 from app.content.numbers import MAX_ROW_ID
-from app.db import Database
+from app.db import Database, run_in_request
 from app.models import Role, User
 from app.security import context as security_context
 from app.security.tokens import csrf_token_valid
@@ -57,6 +58,24 @@ def read_first(endpoint: Callable[..., object]) -> Callable[..., object]:
     return endpoint
 
 
+def small_read(endpoint: Callable[..., Response]) -> Callable[..., Awaitable[Response]]:
+    """For a hot page (``GET``) whose handler only reads, a few small queries, and renders:
+    its synchronous body runs on the event loop when its transaction can wait for nothing
+    (SQLite; see ``app.db.run_in_request``), in a worker thread otherwise (PostgreSQL), as
+    FastAPI runs any ``def`` route. On SQLite that saves the thread's hop of every view.
+    Not for a handler that writes, waits, or reads much: on the loop it would hold up
+    every other request of its process."""
+    parameters = inspect.signature(endpoint).parameters
+    if "session" not in parameters:
+        raise TypeError(f"{endpoint.__name__}: a small_read route takes `session`")
+
+    @wraps(endpoint)
+    async def run(**values: Any) -> Response:
+        return await run_in_request(values["session"], partial(endpoint, **values))
+
+    return run
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent."""
     write = request.method not in SAFE_METHODS
@@ -71,8 +90,14 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def current_user_optional(request: Request, session: SessionDep,
-                          background: BackgroundTasks) -> User | None:
+async def current_user_optional(request: Request, session: SessionDep,
+                                background: BackgroundTasks) -> User | None:
+    # every signed-in page runs this first: on a SQLite read without a thread's hop
+    return await run_in_request(session, _resolve_user, request, session, background)
+
+
+def _resolve_user(request: Request, session: Session,
+                  background: BackgroundTasks) -> User | None:
     token = request.state.session_token
     active = auth_service.resolve_session(session, request.app.state.settings, token=token)
     if active is None:

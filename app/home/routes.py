@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.deps import CurrentUser, SessionDep
+from app.deps import CurrentUser, SessionDep, small_read
 from app.home.queues import home_queues
 from app.learning.progress import my_courses, recently_completed
 from app.models import Role, utcnow
@@ -18,6 +18,7 @@ router = APIRouter()
 
 
 @router.get("/")
+@small_read
 def home(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     context: dict[str, object] = {"today": date.today()}
     if user.role != Role.executive:

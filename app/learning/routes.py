@@ -27,6 +27,7 @@ from app.deps import (
     SessionDep,
     SettingsDep,
     read_first,
+    small_read,
 )
 from app.learning import certificates
 from app.learning.access import course_and_lesson_for, course_for, ensure_unlocked
@@ -45,6 +46,7 @@ STAFF = frozenset({Role.trainer, Role.hr, Role.admin})  # may download anyone's 
 
 
 @router.get("/courses/{slug}")
+@small_read
 def course_page(request: Request, slug: str, user: LearnerOrStaffUser,
                 session: SessionDep) -> Response:
     course, enrolment = course_for(session, user, slug)
@@ -57,6 +59,7 @@ def course_page(request: Request, slug: str, user: LearnerOrStaffUser,
 
 
 @router.get("/courses/{slug}/lessons/{lesson_slug}")
+@small_read
 def lesson_page(request: Request, slug: str, lesson_slug: str, user: LearnerOrStaffUser,
                 session: SessionDep, database: DatabaseDep,
                 background: BackgroundTasks) -> Response:

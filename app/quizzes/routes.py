@@ -22,6 +22,7 @@ from app.deps import (
     SessionDep,
     TrainerUser,
     read_first,
+    small_read,
 )
 from app.learning.access import course_and_lesson_for, ensure_unlocked
 from app.learning.progress import CourseProgress, course_progress
@@ -80,6 +81,7 @@ def raw_answer(form: ImmutableMultiDict[str, str], question_id: int) -> RawRespo
 
 
 @router.get(BASE)
+@small_read
 def quiz_page(request: Request, slug: str, quiz_slug: str, user: LearnerOrStaffUser,
               session: SessionDep) -> Response:
     _, enrolment, lesson, quiz, progress = _quiz_context(session, user, slug, quiz_slug)

@@ -1,0 +1,114 @@
+"""A request's synchronous database work runs on the event loop only when nothing in it can
+wait: a SQLite transaction that holds no write lock. PostgreSQL's round trips and SQLite
+writes (which may wait for another process's writer) go to a worker thread, as FastAPI
+runs any ``def`` route. See ``app.db.run_in_request`` and ``app.deps.small_read``."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import anyio.to_thread
+import pytest
+from sqlmodel import select
+
+from app import deps
+from app.auth import service as auth_service
+from app.db import Database, begin_write, end_write, run_in_request
+from app.learning import routes as learning_routes
+from app.models import Role, User
+from tests.conftest import csrf_from, login
+from tests.courses_data import small_spec
+from tests.dbutil import backend
+
+SQLITE = backend() == "sqlite"
+WORKER = "AnyIO worker thread"  # the name anyio gives its worker threads
+
+
+def _thread_of(database: Database, *, write: bool, read_first: bool = False,
+               step: str = "") -> str:
+    """Where ``run_in_request`` runs its work in such a transaction: "loop" or "worker"."""
+
+    async def main() -> str:
+        loop_thread = threading.get_ident()
+        async with database.request_transaction(write=write, read_first=read_first) as session:
+            session.exec(select(User.id).limit(1)).all()
+            if step in ("upgraded", "downgraded"):
+                await anyio.to_thread.run_sync(begin_write, session)
+            if step == "downgraded":
+                await anyio.to_thread.run_sync(end_write, session)
+            ran_in = await run_in_request(session, threading.get_ident)
+        return "loop" if ran_in == loop_thread else "worker"
+
+    return asyncio.run(main())
+
+
+def test_a_read_runs_on_the_loop_on_sqlite_only(database):
+    assert _thread_of(database, write=False) == ("loop" if SQLITE else "worker")
+
+
+def test_a_write_always_runs_in_a_worker_thread(database):
+    assert _thread_of(database, write=True) == "worker"
+
+
+def test_a_read_first_write_leaves_the_loop_once_it_writes(database):
+    assert _thread_of(database, write=True, read_first=True) == ("loop" if SQLITE else "worker")
+    assert _thread_of(database, write=True, read_first=True, step="upgraded") == "worker"
+    assert _thread_of(database, write=True, read_first=True, step="downgraded") == (
+        "loop" if SQLITE else "worker")
+
+
+def test_small_read_refuses_a_handler_without_a_session():
+    def page(request: object) -> object:
+        return request
+
+    with pytest.raises(TypeError, match="takes `session`"):
+        deps.small_read(page)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def threads_seen(monkeypatch) -> list[tuple[str, str]]:
+    """(what, thread name) of the session lookup and of the lesson page's first query."""
+    seen: list[tuple[str, str]] = []
+    resolve = auth_service.resolve_session
+    course_and_lesson_for = learning_routes.course_and_lesson_for
+
+    def spy_resolve(*args, **kwargs):
+        seen.append(("sign-in", threading.current_thread().name))
+        return resolve(*args, **kwargs)
+
+    def spy_course(*args, **kwargs):
+        seen.append(("lesson", threading.current_thread().name))
+        return course_and_lesson_for(*args, **kwargs)
+
+    monkeypatch.setattr(auth_service, "resolve_session", spy_resolve)
+    monkeypatch.setattr(learning_routes, "course_and_lesson_for", spy_course)
+    return seen
+
+
+def test_the_lesson_page_and_its_sign_in_skip_the_thread_on_sqlite(
+        client, make_user, load_course, enrol, threads_seen):
+    course = load_course(small_spec())
+    user = make_user(Role.executive)
+    enrol(course, user)
+    login(client, user.email)
+    threads_seen.clear()
+    response = client.get("/courses/pilot/lessons/hello")
+    assert response.status_code == 200 and "Mark as complete" in response.text
+    assert [what for what, _ in threads_seen] == ["sign-in", "lesson"]
+    if SQLITE:
+        assert all(name != WORKER for _, name in threads_seen), threads_seen
+    else:
+        assert all(name == WORKER for _, name in threads_seen), threads_seen
+
+
+def test_a_write_signs_in_from_a_worker_thread(client, make_user, threads_seen):
+    """A POST that writes from its first statement (SQLite: BEGIN IMMEDIATE, which may
+    wait for another process) never runs that on the loop."""
+    user = make_user(Role.executive)
+    login(client, user.email)
+    token = csrf_from(client, "/account")
+    threads_seen.clear()
+    response = client.post("/notifications/read-all", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert threads_seen == [("sign-in", WORKER)]
