@@ -22,10 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
+from _baseline_page import NAV, page_body, templates
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
-from jinja2 import DictLoader, Environment, select_autoescape
 from sqlalchemy import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine
 
@@ -42,41 +41,6 @@ class Article(SQLModel, table=True):
     body_html: str
 
 
-PAGE = """<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{{ article.title }} · Baseline</title>
-  <link rel="stylesheet" href="/static/site.css?v=1">
-</head>
-<body>
-  <header class="site-header">
-    <a class="brand" href="/">Baseline</a>
-    <nav aria-label="Main">{% for label in nav %}<a href="/{{ label | lower }}">{{ label }}</a>
-    {% endfor %}</nav>
-    <span class="account-name">{{ article.author }}</span>
-  </header>
-  <main id="main" class="container">
-    <article class="panel">
-      <h1>{{ article.title }}</h1>
-      <p class="meta">{{ article.minutes }} min read</p>
-      <div class="prose">{{ article.body_html | safe }}</div>
-    </article>
-    <nav class="pager"><a href="/articles/{{ article.id - 1 }}">Previous</a>
-    <a href="/articles/{{ article.id + 1 }}">Next</a></nav>
-  </main>
-  <footer class="site-footer">Generated for request {{ request.url.path }}</footer>
-</body>
-</html>
-"""
-NAV = ["Home", "Courses", "Account", "Help"]
-
-templates = Jinja2Templates(
-    env=Environment(loader=DictLoader({"page.html": PAGE}), autoescape=select_autoescape())
-)
-
-
 def sqlite_engine(path: str | Path) -> Engine:
     return create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
 
@@ -86,12 +50,7 @@ def seed(path: Path, page_bytes: int = DEFAULT_PAGE_BYTES) -> None:
     path.unlink(missing_ok=True)
     engine = sqlite_engine(path)
     SQLModel.metadata.create_all(engine)
-    paragraph = (
-        "<p>Executives who post in their own voice are trusted more than the brands they "
-        "lead; the effect is strongest when the posts explain decisions &amp; admit limits.</p>\n"
-    )
-    layout_bytes = 1_300  # what PAGE adds around the body
-    body = paragraph * max(1, (page_bytes - layout_bytes) // len(paragraph))
+    body = page_body(page_bytes)
     with Session(engine) as session:
         for i in range(1, ROWS + 1):
             session.add(Article(id=i, title=f"Article {i}: trust and transparency",

@@ -2,7 +2,9 @@
 
 Reads: the lesson page, the course page, the home page, the quiz page and the attempt
 page with an attempt in progress. Writes: mark complete (first time, and again), a quiz
-answer saved, the reading-time heartbeat, a persona step saved. Each in three shapes:
+answer saved, the reading-time heartbeat, a persona step saved. For comparison, without a
+target: the floor pages of ``bench/floor_app.py`` (the baseline's page served by Podium's
+app, without and with the sign-in). Each in three shapes:
 
 * ``many``: ``wrk -t2 -c64`` spread over 64 executives (a cohort after a reminder);
 * ``one``:  ``wrk -t2 -c64`` as one executive;
@@ -76,6 +78,7 @@ from _wrk import (
     write_lua,
     write_results,
 )
+from floor_app import FLOOR_PATH, LESSON_ENV, PAGE_BYTES_ENV, PUBLIC_FLOOR_PATH
 
 COURSE = "executive-enablement"
 LESSON = "trust-and-transparency"
@@ -180,6 +183,7 @@ class Bench:
         self.podium = AppSpec("podium", "app.main:create_app", production_env(self.url),
                               "/login")
         self.baseline: AppSpec | None = None
+        self.floor: AppSpec | None = None
         self.pools: Pools | None = None
         self.measurements: list[Measurement] = []
         self.wrk_output: dict[str, str] = {}
@@ -227,6 +231,10 @@ class Bench:
         self.baseline = AppSpec("baseline", "baseline_app:create_app",
                                 {**self.env, "BENCH_BASELINE_DB": str(baseline_db)},
                                 BASELINE_PATH, ("--app-dir", str(BENCH_DIR)))
+        self.floor = AppSpec("floor", "floor_app:create_app",
+                             {**self.podium.env, LESSON_ENV: site.lesson,
+                              PAGE_BYTES_ENV: str(self.sizes["lesson page"])},
+                             self.podium.ready_path, ("--app-dir", str(BENCH_DIR)))
 
     def discover(self, port: int, scout: Person) -> Site:
         """The course's lessons, quizzes and persona steps, from the links on its pages."""
@@ -317,7 +325,8 @@ class Bench:
     def requests(self, target: str, people: list[Person], port: int) -> list[Request]:
         assert self.pools is not None
         site = self.pools.site
-        paths = {"lesson": lambda p: site.lesson_path(), "course": lambda p: site.course_path(),
+        paths = {"floor-public": lambda p: PUBLIC_FLOOR_PATH, "floor": lambda p: FLOOR_PATH,
+                 "lesson": lambda p: site.lesson_path(), "course": lambda p: site.course_path(),
                  "home": lambda p: "/", "quiz": lambda p: site.quiz_path(),
                  "attempt": lambda p: p.attempt_url}
         if target in paths:
@@ -356,7 +365,9 @@ class Bench:
         name = f"{target}-{shape}-r{round_no}"
         spec = TARGETS[target]
         first_time = target == "complete-first"
-        with serve(self.podium, workers=self.args.workers,
+        app = self.floor if spec.kind == "floor" else self.podium
+        assert app is not None
+        with serve(app, workers=self.args.workers,
                    log_path=self.tmp / f"{name}.log") as server:
             port = server.port
             if first_time:
