@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial, wraps
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import BackgroundTasks, Depends, HTTPException, Path, Request, Response
 from sqlmodel import Session
 
@@ -58,22 +59,35 @@ def read_first(endpoint: Callable[..., object]) -> Callable[..., object]:
     return endpoint
 
 
-def small_read(endpoint: Callable[..., Response]) -> Callable[..., Awaitable[Response]]:
+def small_read(endpoint: Callable[..., Response], *,
+               roles: frozenset[Role] | None = None) -> Callable[..., Awaitable[Response]]:
     """For a hot page (``GET``) whose handler only reads, a few small queries, and renders:
     its synchronous body runs on the event loop when its transaction can wait for nothing
     (SQLite; see ``app.db.run_in_request``), in a worker thread otherwise (PostgreSQL), as
     FastAPI runs any ``def`` route. On SQLite that saves the thread's hop of every view.
     Not for a handler that writes, waits, or reads much: on the loop it would hold up
-    every other request of its process."""
+    every other request of its process. With ``roles``, only the pages of a signed-in
+    ``user`` of those roles (whose reads are the small ones) run so; others as before."""
     parameters = inspect.signature(endpoint).parameters
-    if "session" not in parameters:
-        raise TypeError(f"{endpoint.__name__}: a small_read route takes `session`")
+    needs = {"session"} | ({"user"} if roles is not None else set())
+    if not needs <= parameters.keys():
+        raise TypeError(f"{endpoint.__name__}: a small_read route takes "
+                        + " and ".join(f"`{name}`" for name in sorted(needs)))
 
     @wraps(endpoint)
     async def run(**values: Any) -> Response:
-        return await run_in_request(values["session"], partial(endpoint, **values))
+        work = partial(endpoint, **values)
+        if roles is not None and values["user"].role not in roles:
+            return await anyio.to_thread.run_sync(work)
+        return await run_in_request(values["session"], work)
 
     return run
+
+
+def small_read_for(*roles: Role) -> Callable[[Callable[..., Response]],
+                                             Callable[..., Awaitable[Response]]]:
+    """``small_read`` for the signed-in users of these roles only."""
+    return partial(small_read, roles=frozenset(roles))
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:

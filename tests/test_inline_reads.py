@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio.to_thread
 import pytest
@@ -15,6 +16,7 @@ from sqlmodel import select
 from app import deps
 from app.auth import service as auth_service
 from app.db import Database, begin_write, end_write, run_in_request
+from app.home import routes as home_routes
 from app.learning import routes as learning_routes
 from app.models import Role, User
 from tests.conftest import csrf_from, login
@@ -40,7 +42,10 @@ def _thread_of(database: Database, *, write: bool, read_first: bool = False,
             ran_in = await run_in_request(session, threading.get_ident)
         return "loop" if ran_in == loop_thread else "worker"
 
-    return asyncio.run(main())
+    # a loop of its own, in a thread of its own: the browser tests' Playwright may leave
+    # a running loop in the test thread
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def test_a_read_runs_on_the_loop_on_sqlite_only(database):
@@ -112,3 +117,33 @@ def test_a_write_signs_in_from_a_worker_thread(client, make_user, threads_seen):
     response = client.post("/notifications/read-all", data={"csrf_token": token})
     assert response.status_code == 303
     assert threads_seen == [("sign-in", WORKER)]
+
+
+def test_small_read_for_roles_needs_the_user():
+    def page(session: object) -> object:
+        return session
+
+    with pytest.raises(TypeError, match="`session` and `user`"):
+        deps.small_read_for(Role.executive)(page)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("role", "spied"), [(Role.executive, "my_courses"),
+                                             (Role.hr, "home_queues")])
+def test_the_home_page_skips_the_thread_for_executives_only(
+        role, spied, client, make_user, monkeypatch):
+    """Staff's home pages aggregate over every executive: never on the loop."""
+    seen: list[str] = []
+    original = getattr(home_routes, spied)
+
+    def spy(*args, **kwargs):
+        seen.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(home_routes, spied, spy)
+    user = make_user(role)
+    login(client, user.email)
+    seen.clear()
+    assert client.get("/").status_code == 200
+    assert len(seen) == 1
+    on_loop = SQLITE and role == Role.executive
+    assert (seen[0] != WORKER) == on_loop, seen

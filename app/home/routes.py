@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.deps import CurrentUser, SessionDep, small_read
+from app.deps import CurrentUser, SessionDep, small_read_for
 from app.home.queues import home_queues
 from app.learning.progress import my_courses, recently_completed
 from app.models import Role, utcnow
@@ -18,7 +18,7 @@ router = APIRouter()
 
 
 @router.get("/")
-@small_read
+@small_read_for(Role.executive)  # staff's queues aggregate over every executive
 def home(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     context: dict[str, object] = {"today": date.today()}
     if user.role != Role.executive:
