@@ -49,6 +49,7 @@ async def get_database(request: Request) -> Database:
 
 
 READ_FIRST_ATTR = "__podium_read_first__"
+SMALL_READ_ATTR = "__podium_small_read__"
 
 
 def read_first(endpoint: Callable[..., object]) -> Callable[..., object]:
@@ -67,7 +68,10 @@ def small_read(endpoint: Callable[..., Response], *,
     FastAPI runs any ``def`` route. On SQLite that saves the thread's hop of every view.
     Not for a handler that writes, waits, or reads much: on the loop it would hold up
     every other request of its process. With ``roles``, only the pages of a signed-in
-    ``user`` of those roles (whose reads are the small ones) run so; others as before."""
+    ``user`` of those roles (whose reads are the small ones) run so; others as before.
+
+    Such a page's queries need not see one snapshot: on PostgreSQL they run without BEGIN
+    and COMMIT (``statement_snapshots`` of ``Database.request_transaction``)."""
     parameters = inspect.signature(endpoint).parameters
     needs = {"session"} | ({"user"} if roles is not None else set())
     if not needs <= parameters.keys():
@@ -81,6 +85,7 @@ def small_read(endpoint: Callable[..., Response], *,
             return await anyio.to_thread.run_sync(work)
         return await run_in_request(values["session"], work)
 
+    setattr(run, SMALL_READ_ATTR, True)
     return run
 
 
@@ -93,9 +98,11 @@ def small_read_for(*roles: Role) -> Callable[[Callable[..., Response]],
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent."""
     write = request.method not in SAFE_METHODS
-    first_read = write and getattr(request.scope.get("endpoint"), READ_FIRST_ATTR, False)
-    async with request.app.state.db.request_transaction(write=write,
-                                                        read_first=first_read) as session:
+    endpoint = request.scope.get("endpoint")
+    first_read = write and getattr(endpoint, READ_FIRST_ATTR, False)
+    small = not write and getattr(endpoint, SMALL_READ_ATTR, False)
+    async with request.app.state.db.request_transaction(
+            write=write, read_first=first_read, statement_snapshots=small) as session:
         yield session
 
 

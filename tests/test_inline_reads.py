@@ -147,3 +147,51 @@ def test_the_home_page_skips_the_thread_for_executives_only(
     assert len(seen) == 1
     on_loop = SQLITE and role == Role.executive
     assert (seen[0] != WORKER) == on_loop, seen
+
+
+def _transaction_of(database: Database, *, statement_snapshots: bool) -> tuple[bool, str]:
+    """(autocommit, the driver's transaction status after one query) of a request's read."""
+
+    async def main() -> tuple[bool, str]:
+        async with database.request_transaction(
+                write=False, statement_snapshots=statement_snapshots) as session:
+            session.exec(select(User.id).limit(1)).all()
+            driver = session.connection().connection.driver_connection
+            if SQLITE:
+                return driver.isolation_level is None, str(driver.in_transaction)
+            return driver.autocommit, driver.info.transaction_status.name
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
+
+
+def test_a_small_read_runs_without_a_transaction_on_postgresql(database):
+    """Its queries need not share a snapshot: no BEGIN and no COMMIT on PostgreSQL. SQLite
+    keeps its BEGIN (the app's own, sent to the driver): nothing changes there."""
+    if SQLITE:
+        assert _transaction_of(database, statement_snapshots=True) == (True, "True")
+        assert _transaction_of(database, statement_snapshots=False) == (True, "True")
+    else:
+        assert _transaction_of(database, statement_snapshots=True) == (True, "IDLE")
+        assert _transaction_of(database, statement_snapshots=False) == (False, "INTRANS")
+
+
+def test_the_lesson_page_reads_without_a_transaction_on_postgresql(
+        client, make_user, load_course, enrol, monkeypatch):
+    seen: list[bool] = []
+    course_and_lesson_for = learning_routes.course_and_lesson_for
+
+    def spy(session, *args, **kwargs):
+        found = course_and_lesson_for(session, *args, **kwargs)
+        if not SQLITE:
+            seen.append(session.connection().connection.driver_connection.autocommit)
+        return found
+
+    monkeypatch.setattr(learning_routes, "course_and_lesson_for", spy)
+    course = load_course(small_spec())
+    user = make_user(Role.executive)
+    enrol(course, user)
+    login(client, user.email)
+    response = client.get("/courses/pilot/lessons/hello")
+    assert response.status_code == 200 and "Mark as complete" in response.text
+    assert seen == ([] if SQLITE else [True])
