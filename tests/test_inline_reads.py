@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import anyio.to_thread
 import pytest
@@ -24,7 +26,15 @@ from tests.courses_data import small_spec
 from tests.dbutil import backend
 
 SQLITE = backend() == "sqlite"
+T = TypeVar("T")
 WORKER = "AnyIO worker thread"  # the name anyio gives its worker threads
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """A loop of its own, in a thread of its own: the browser tests' Playwright may leave
+    a running loop in the test thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _thread_of(database: Database, *, write: bool, read_first: bool = False,
@@ -42,10 +52,7 @@ def _thread_of(database: Database, *, write: bool, read_first: bool = False,
             ran_in = await run_in_request(session, threading.get_ident)
         return "loop" if ran_in == loop_thread else "worker"
 
-    # a loop of its own, in a thread of its own: the browser tests' Playwright may leave
-    # a running loop in the test thread
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, main()).result()
+    return _run(main())
 
 
 def test_a_read_runs_on_the_loop_on_sqlite_only(database):
@@ -161,8 +168,7 @@ def _transaction_of(database: Database, *, statement_snapshots: bool) -> tuple[b
                 return driver.isolation_level is None, str(driver.in_transaction)
             return driver.autocommit, driver.info.transaction_status.name
 
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, main()).result()
+    return _run(main())
 
 
 def test_a_small_read_runs_without_a_transaction_on_postgresql(database):
