@@ -258,6 +258,13 @@ def heartbeat(person: Person, site: Site, seconds: int = 30) -> Request:
     return Request("POST", site.lesson_path() + "/time", headers, f"seconds={seconds}")
 
 
+def floor_write(person: Person, path: str) -> Request:
+    """The write floor of ``bench/floor_app.py``: a POST with the CSRF header, as the
+    heartbeat sends it."""
+    headers = {"Cookie": person.cookie_header(), "X-CSRF-Token": person.csrf, **FORM_HEADERS}
+    return Request("POST", path, headers, urllib.parse.urlencode({"csrf_token": person.csrf}))
+
+
 def answer(person: Person, site: Site, port: int, variant: int) -> Request:
     """A quiz answer saved as the executive picks it: the question's ``<fieldset
     hx-post=…/answers/<id>>`` posts the whole attempt form (target ``#status-<id>``)."""

@@ -34,6 +34,8 @@ TARGETS = {t.name: t for t in (
            "and transaction (bench/floor_app.py)", None),
     Target("floor", "floor", "the same, signed in as the executive (the session lookup)",
            None),
+    Target("floor-write", "floor", "POST /bench/floor/write (CSRF header): signed in, one "
+           "row updated by its key in a write transaction, 204", None, status=204),
     Target("lesson", "read", "GET the lesson page", 1.0, 1.5, writes_nothing=True),
     Target("course", "read", "GET the course page", 0.8, writes_nothing=True),
     Target("home", "read", "GET / (the executive's home page)", 0.8, writes_nothing=True),
@@ -200,7 +202,7 @@ def format_table(title: str, rows: list[Row]) -> str:
                   "home, quiz, attempt >= 0.8x (many and one); writes >= 0.6x and p99 <= 3x "
                   "(many), max <= 1 s (one); lesson p50 <= 5 ms (c1); reads and complete-again "
                   "write nothing and take no write lock (writes: rows or data_version, and "
-                  "samples that saw the write lock held). floor-public, floor: no target; "
-                  "the baseline's page served by Podium's app (bench/floor_app.py), without "
-                  "and with the sign-in."]
+                  "samples that saw the write lock held). floor-public, floor, floor-write: no "
+                  "target; the baseline's page served by Podium's app (bench/floor_app.py), "
+                  "without and with the sign-in, and the least a write costs."]
     return "\n".join(lines)

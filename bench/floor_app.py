@@ -9,6 +9,9 @@ added that do what the baseline does and nothing of a lesson page's own work.
 * ``GET /bench/floor``: the same page behind the sign-in of every executive page (the
   session lookup, ``LearnerOrStaffUser``). Against the baseline it shows what any signed-in
   Podium page costs before it does anything of its own.
+* ``POST /bench/floor/write``: the least a write costs. Signed in, CSRF-checked, a write
+  transaction (SQLite: the write lock and ``BEGIN IMMEDIATE``) that updates ONE row by its
+  key (the executive's own session: its last-seen time) and answers 204.
 
 Served like the app, by the runner::
 
@@ -32,15 +35,19 @@ LESSON_ENV = "BENCH_FLOOR_LESSON"
 PAGE_BYTES_ENV = "BENCH_FLOOR_PAGE_BYTES"
 FLOOR_PATH = "/bench/floor"
 PUBLIC_FLOOR_PATH = "/bench/floor/public"
+WRITE_FLOOR_PATH = "/bench/floor/write"
 
 
 def create_app() -> FastAPI:
     from _baseline_page import NAV, page_body, templates
+    from fastapi import Response
     from sqlmodel import col, select
 
+    from app.auth.service import touch_session
     from app.deps import LearnerOrStaffUser, Public, SessionDep, small_read
     from app.main import create_app as create_podium
     from app.models import Lesson
+    from app.security.tokens import digest
 
     app = create_podium()
     slug = os.environ.get(LESSON_ENV, "trust-and-transparency")
@@ -73,6 +80,12 @@ def create_app() -> FastAPI:
     def signed_in_floor(request: Request, session: SessionDep,
                         user: LearnerOrStaffUser) -> HTMLResponse:
         return page(request, session, user.full_name)
+
+    @router.post(WRITE_FLOOR_PATH, status_code=204)
+    def write_floor(request: Request, session: SessionDep,
+                    user: LearnerOrStaffUser) -> Response:
+        touch_session(session, session_id=digest(request.state.session_token))
+        return Response(status_code=204)
 
     app.include_router(router)
     # FastAPI tries routes in order, at a cost per route: the floor's come first, so their

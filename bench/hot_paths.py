@@ -4,7 +4,7 @@ Reads: the lesson page, the course page, the home page, the quiz page and the at
 page with an attempt in progress. Writes: mark complete (first time, and again), a quiz
 answer saved, the reading-time heartbeat, a persona step saved. For comparison, without a
 target: the floor pages of ``bench/floor_app.py`` (the baseline's page served by Podium's
-app, without and with the sign-in). Each in three shapes:
+app, without and with the sign-in, and the least a write costs). Each in three shapes:
 
 * ``many``: ``wrk -t2 -c64`` spread over 64 executives (a cohort after a reminder);
 * ``one``:  ``wrk -t2 -c64`` as one executive;
@@ -78,7 +78,13 @@ from _wrk import (
     write_lua,
     write_results,
 )
-from floor_app import FLOOR_PATH, LESSON_ENV, PAGE_BYTES_ENV, PUBLIC_FLOOR_PATH
+from floor_app import (
+    FLOOR_PATH,
+    LESSON_ENV,
+    PAGE_BYTES_ENV,
+    PUBLIC_FLOOR_PATH,
+    WRITE_FLOOR_PATH,
+)
 
 COURSE = "executive-enablement"
 LESSON = "trust-and-transparency"
@@ -335,6 +341,8 @@ class Bench:
             return [pages.complete(p, site, port) for p in people]
         if target == "heartbeat":
             return [pages.heartbeat(p, site) for p in people]
+        if target == "floor-write":
+            return [pages.floor_write(p, WRITE_FLOOR_PATH) for p in people]
         build = pages.answer if target == "answer" else pages.persona_autosave
         # two texts in turn: every save changes what is stored
         return [build(p, site, port, variant) for variant in (0, 1) for p in people]

@@ -7,7 +7,7 @@ request, not waiting. A fresh SQLite database (or ``--database-url``, an empty t
 PostgreSQL database) gets the demo content; the demo executive signs in.
 
     .venv/bin/python bench/profile_hot_paths.py [--target lesson] [-n 300] [--html out.html]
-        [--floor]   # bench/floor_app.py: adds the targets floor-public and floor
+        [--floor]   # bench/floor_app.py: adds floor-public, floor and floor-write
 
 Prints the queries per request and the milliseconds of CPU per request of each target,
 then pyinstrument's text profile of the chosen target (``--target all`` profiles none and
@@ -148,7 +148,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
     inline_threads()
     if args.floor:  # Podium's app with the floor pages of hot_paths.py added
-        from floor_app import FLOOR_PATH, PUBLIC_FLOOR_PATH
+        from floor_app import FLOOR_PATH, PUBLIC_FLOOR_PATH, WRITE_FLOOR_PATH
         from floor_app import create_app as create_floor_app
 
         app = create_floor_app()
@@ -187,7 +187,10 @@ async def main_async(args: argparse.Namespace) -> None:
         }
         if args.floor:
             targets = {"floor-public": lambda: client.request("GET", PUBLIC_FLOOR_PATH),
-                       "floor": lambda: client.request("GET", FLOOR_PATH), **targets}
+                       "floor": lambda: client.request("GET", FLOOR_PATH),
+                       "floor-write": lambda: client.request("POST", WRITE_FLOOR_PATH,
+                                                             form={}, headers=hx),
+                       **targets}
         course_page = await client.request("GET", f"/courses/{COURSE}")
         quiz = re.search(rf'href="/courses/{COURSE}/quizzes/([a-z0-9-]+)"', course_page.text)
         if quiz is not None:
@@ -255,7 +258,7 @@ def main() -> None:
     parser.add_argument("--html")
     parser.add_argument("--floor", action="store_true",
                         help="serve bench/floor_app.py and add its pages as the targets "
-                             "floor-public and floor")
+                             "floor-public, floor and floor-write")
     parser.add_argument("--flat", action="store_true", help="also the flat (self time) list")
     parser.add_argument("--extra", nargs="*", help="name:METHOD:/path targets to add")
     args = parser.parse_args()
