@@ -1,6 +1,7 @@
 """The floor under every Podium page, for ``hot_paths.py``: Podium's own app (its
-middleware, its per-request transaction, its CSRF and access dependencies) with two pages
-added that do what the baseline does and nothing of a lesson page's own work.
+middleware, its per-request transaction, its CSRF and access dependencies) with three
+routes added: two pages that do what the baseline does and nothing of a lesson page's own
+work, and the least a write can be.
 
 * ``GET /bench/floor/public``: a public page. ONE query (``session.get`` of the bench's
   lesson: its title and minutes), the baseline's Jinja2 template around a body of the
